@@ -1,0 +1,28 @@
+namespace E2EMessaging.Protocol.Keys;
+
+/// <summary>A Curve25519 key pair. Disposing it wipes the private key.</summary>
+public sealed class EcKeyPair : IDisposable
+{
+    /// <summary>Pairs a private key with its public key (derived, so the two always match).</summary>
+    public EcKeyPair(PrivateKey privateKey)
+    {
+        ArgumentNullException.ThrowIfNull(privateKey);
+        PrivateKey = privateKey;
+        PublicKey = privateKey.GetPublicKey();
+    }
+
+    /// <summary>The public half.</summary>
+    public PublicKey PublicKey { get; }
+
+    /// <summary>The private half.</summary>
+    public PrivateKey PrivateKey { get; }
+
+    /// <summary>Generates a fresh pair.</summary>
+    public static EcKeyPair Generate(IRandomSource? random = null) => new(PrivateKey.Generate(random));
+
+    /// <summary>Wipes the private key.</summary>
+    public void Dispose() => PrivateKey.Dispose();
+
+    /// <inheritdoc />
+    public override string ToString() => $"EcKeyPair({PublicKey})";
+}
