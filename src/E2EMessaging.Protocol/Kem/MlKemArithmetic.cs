@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace E2EMessaging.Protocol.Kem;
 
@@ -78,24 +79,27 @@ internal static class MlKemArithmetic
     /// </summary>
     public static void Ntt(Span<short> f)
     {
-        Debug.Assert(f.Length == N);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(f.Length, N);
         ReadOnlySpan<short> zetas = s_zetas;
         int i = 1;
 
         // Each layer grows the bound by at most q: below 8q = 26632 after seven layers, inside 16 bits.
+        ref short coefficients = ref MemoryMarshal.GetReference(f);
         for (int length = 128; length >= 2; length >>= 1)
         {
             for (int start = 0; start < N; start += 2 * length)
             {
                 short zeta = zetas[i++];
-                Span<short> low = f.Slice(start, length);
-                Span<short> high = f.Slice(start + length, length);
-                for (int j = 0; j < low.Length; j++)
+
+                // Indices stay inside the 256 coefficients asserted above: start + length + j < 256.
+                ref short low = ref Unsafe.Add(ref coefficients, start);
+                ref short high = ref Unsafe.Add(ref coefficients, start + length);
+                for (int j = 0; j < length; j++)
                 {
-                    short t = MontgomeryMultiply(zeta, high[j]);
-                    short a = low[j];
-                    high[j] = (short)(a - t);
-                    low[j] = (short)(a + t);
+                    short t = MontgomeryMultiply(zeta, Unsafe.Add(ref high, j));
+                    short a = Unsafe.Add(ref low, j);
+                    Unsafe.Add(ref high, j) = (short)(a - t);
+                    Unsafe.Add(ref low, j) = (short)(a + t);
                 }
             }
         }
@@ -113,22 +117,23 @@ internal static class MlKemArithmetic
     /// </summary>
     public static void InverseNtt(Span<short> f)
     {
-        Debug.Assert(f.Length == N);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(f.Length, N);
         ReadOnlySpan<short> zetas = s_zetas;
         int i = 127;
+        ref short coefficients = ref MemoryMarshal.GetReference(f);
         for (int length = 2; length <= 128; length <<= 1)
         {
             for (int start = 0; start < N; start += 2 * length)
             {
                 short zeta = zetas[i--];
-                Span<short> low = f.Slice(start, length);
-                Span<short> high = f.Slice(start + length, length);
-                for (int j = 0; j < low.Length; j++)
+                ref short low = ref Unsafe.Add(ref coefficients, start);
+                ref short high = ref Unsafe.Add(ref coefficients, start + length);
+                for (int j = 0; j < length; j++)
                 {
-                    short t = low[j];
-                    short u = high[j];
-                    low[j] = BarrettReduce(t + u);
-                    high[j] = MontgomeryMultiply(zeta, (short)(u - t));
+                    short t = Unsafe.Add(ref low, j);
+                    short u = Unsafe.Add(ref high, j);
+                    Unsafe.Add(ref low, j) = BarrettReduce(t + u);
+                    Unsafe.Add(ref high, j) = MontgomeryMultiply(zeta, (short)(u - t));
                 }
             }
         }
@@ -146,16 +151,21 @@ internal static class MlKemArithmetic
     /// </summary>
     public static void MultiplyAccumulate(ReadOnlySpan<short> a, ReadOnlySpan<short> b, Span<int> acc)
     {
-        Debug.Assert(a.Length == N && b.Length == N && acc.Length == N);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(a.Length, N);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(b.Length, N);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(acc.Length, N);
         ReadOnlySpan<short> gammas = s_gammas;
+        ref short ra = ref MemoryMarshal.GetReference(a);
+        ref short rb = ref MemoryMarshal.GetReference(b);
+        ref int racc = ref MemoryMarshal.GetReference(acc);
         for (int i = 0; i < N / 2; i++)
         {
-            int a0 = a[2 * i], a1 = a[(2 * i) + 1];
-            int b0 = b[2 * i], b1 = b[(2 * i) + 1];
+            int a0 = Unsafe.Add(ref ra, 2 * i), a1 = Unsafe.Add(ref ra, (2 * i) + 1);
+            int b0 = Unsafe.Add(ref rb, 2 * i), b1 = Unsafe.Add(ref rb, (2 * i) + 1);
 
             // (a0 + a1·X)(b0 + b1·X) mod (X^2 - γ) = (a0·b0 + a1·b1·γ) + (a0·b1 + a1·b0)·X.
-            acc[2 * i] += (a0 * b0) + (MontgomeryReduce(a1 * b1) * gammas[i]);
-            acc[(2 * i) + 1] += (a0 * b1) + (a1 * b0);
+            Unsafe.Add(ref racc, 2 * i) += (a0 * b0) + (MontgomeryReduce(a1 * b1) * gammas[i]);
+            Unsafe.Add(ref racc, (2 * i) + 1) += (a0 * b1) + (a1 * b0);
         }
     }
 
