@@ -7,24 +7,19 @@ using Org.BouncyCastle.Security;
 namespace E2EMessaging.Benchmarks;
 
 /// <summary>
-/// Post-quantum KEM cost per operation: our round-3 Kyber-1024 (what PQXDH uses) key generation, encapsulation
-/// and decapsulation; our ML-KEM-1024 and BouncyCastle 2.7.0's ML-KEM-1024 side by side (same algorithm, so
+/// Post-quantum KEM cost per operation (round-3 Kyber-1024, what PQXDH uses, is in <see cref="PrimitiveBenchmarks"/>):
+/// our ML-KEM-1024 and BouncyCastle 2.7.0's ML-KEM-1024 side by side (same algorithm, so
 /// directly comparable; Kyber adds two SHA3-256 hashes and a SHAKE256 over 64 bytes); and our ML-KEM-768
 /// encapsulation and decapsulation (what SPQR uses). Key generation and encapsulation take fixed seeds, except
 /// BouncyCastle's encapsulation, which draws its 32 bytes from a SecureRandom.
 /// </summary>
 [Config(typeof(BenchmarkConfig))]
-[MemoryDiagnoser]
 public class KemBenchmarks
 {
     private readonly byte[] _d = new byte[32];
     private readonly byte[] _z = new byte[32];
     private readonly byte[] _m = new byte[32];
     private readonly byte[] _sharedSecret = new byte[32];
-
-    private readonly byte[] _kyberPublicKey = new byte[Kyber1024.PublicKeyLength];
-    private readonly byte[] _kyberSecretKey = new byte[Kyber1024.SecretKeyLength];
-    private readonly byte[] _kyberCiphertext = new byte[Kyber1024.CiphertextLength];
 
     private readonly byte[] _ek1024 = new byte[MlKemParameters.MlKem1024.EncapsulationKeyLength];
     private readonly byte[] _dk1024 = new byte[MlKemParameters.MlKem1024.DecapsulationKeyLength];
@@ -47,9 +42,6 @@ public class KemBenchmarks
         random.NextBytes(_z);
         random.NextBytes(_m);
 
-        Kyber1024.GenerateKeyPair(_d, _z, _kyberPublicKey, _kyberSecretKey);
-        Kyber1024.Encapsulate(_kyberPublicKey, _m, _kyberCiphertext, _sharedSecret);
-
         MlKem.GenerateKeyPair(MlKemParameters.MlKem1024, _d, _z, _ek1024, _dk1024, MlKemVariant.Fips203);
         MlKem.Encapsulate(MlKemParameters.MlKem1024, _ek1024, _m, _ct1024, _sharedSecret);
 
@@ -65,15 +57,6 @@ public class KemBenchmarks
         _bcCiphertext = new byte[_bcEncapsulator.EncapsulationLength];
         _bcEncapsulator.Encapsulate(_bcCiphertext, 0, _bcCiphertext.Length, _sharedSecret, 0, _sharedSecret.Length);
     }
-
-    [Benchmark(Description = "Kyber-1024 keygen (ours)")]
-    public void Kyber1024KeyGen() => Kyber1024.GenerateKeyPair(_d, _z, _kyberPublicKey, _kyberSecretKey);
-
-    [Benchmark(Description = "Kyber-1024 encaps (ours)")]
-    public void Kyber1024Encapsulate() => Kyber1024.Encapsulate(_kyberPublicKey, _m, _kyberCiphertext, _sharedSecret);
-
-    [Benchmark(Description = "Kyber-1024 decaps (ours)")]
-    public void Kyber1024Decapsulate() => Kyber1024.Decapsulate(_kyberSecretKey, _kyberCiphertext, _sharedSecret);
 
     [Benchmark(Description = "ML-KEM-1024 keygen (ours)")]
     public void MlKem1024KeyGen() => MlKem.GenerateKeyPair(MlKemParameters.MlKem1024, _d, _z, _ek1024, _dk1024, MlKemVariant.Fips203);

@@ -3,20 +3,16 @@ using E2EMessaging.Protocol;
 using E2EMessaging.Protocol.Crypto;
 using E2EMessaging.Protocol.Kem;
 using E2EMessaging.Protocol.Keys;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Kems;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Security;
 
 namespace E2EMessaging.Benchmarks;
 
 /// <summary>
 /// The primitives every session and group message is built from, each on its own: X25519 agreement, XEdDSA
-/// sign and verify (libsignal's variant), Kyber-1024 round 3 keygen / encapsulation / decapsulation with
-/// BouncyCastle's ML-KEM-1024 beside it as a reference point, and AES-256-CBC + HMAC-SHA256 over a
-/// 160-byte message (the symmetric work of one Signal message). These are the floors that protocol
-/// benchmarks are compared against.
+/// sign and verify (libsignal's variant), Kyber-1024 round 3 keygen / encapsulation / decapsulation through
+/// the public key types, and AES-256-CBC + HMAC-SHA256 over a 160-byte message (the symmetric work of one
+/// Signal message). These are the floors that protocol benchmarks are compared against. Run it together
+/// with <see cref="KemBenchmarks"/> (<c>--filter *Primitive* *Kem*</c>), which puts BouncyCastle's ML-KEM-1024
+/// beside our core in the same process run.
 /// </summary>
 [Config(typeof(BenchmarkConfig))]
 public class PrimitiveBenchmarks
@@ -35,10 +31,6 @@ public class PrimitiveBenchmarks
     private PublicKey _theirs = null!;
     private byte[] _xeddsaSignature = null!;
     private KyberKeyPair _kyber = null!;
-    private MLKemPublicKeyParameters _bcPublic = null!;
-    private MLKemPrivateKeyParameters _bcPrivate = null!;
-    private byte[] _bcCiphertext = null!;
-    private readonly SecureRandom _bcRandom = new();
 
     [GlobalSetup]
     public void Setup()
@@ -53,15 +45,6 @@ public class PrimitiveBenchmarks
         _kyber = KyberKeyPair.Generate();
         _kyber.PublicKey.Encapsulate(SystemRandomSource.Instance, _kyberCiphertext, _shared);
 
-        var generator = new MLKemKeyPairGenerator();
-        generator.Init(new MLKemKeyGenerationParameters(_bcRandom, MLKemParameters.ml_kem_1024));
-        AsymmetricCipherKeyPair pair = generator.GenerateKeyPair();
-        _bcPublic = (MLKemPublicKeyParameters)pair.Public;
-        _bcPrivate = (MLKemPrivateKeyParameters)pair.Private;
-        var encapsulator = new MLKemEncapsulator(MLKemParameters.ml_kem_1024);
-        encapsulator.Init(new ParametersWithRandom(_bcPublic, _bcRandom));
-        _bcCiphertext = new byte[encapsulator.EncapsulationLength];
-        encapsulator.Encapsulate(_bcCiphertext, 0, _bcCiphertext.Length, _shared, 0, _shared.Length);
     }
 
     [Benchmark(Description = "X25519 agreement")]
@@ -94,32 +77,6 @@ public class PrimitiveBenchmarks
     public byte[] KyberDecapsulate()
     {
         _kyber.SecretKey.Decapsulate(_kyberCiphertext, _shared);
-        return _shared;
-    }
-
-    [Benchmark(Description = "ML-KEM-1024 keygen (BouncyCastle)")]
-    public AsymmetricCipherKeyPair BouncyCastleKeyGen()
-    {
-        var generator = new MLKemKeyPairGenerator();
-        generator.Init(new MLKemKeyGenerationParameters(_bcRandom, MLKemParameters.ml_kem_1024));
-        return generator.GenerateKeyPair();
-    }
-
-    [Benchmark(Description = "ML-KEM-1024 encaps (BouncyCastle)")]
-    public byte[] BouncyCastleEncapsulate()
-    {
-        var encapsulator = new MLKemEncapsulator(MLKemParameters.ml_kem_1024);
-        encapsulator.Init(new ParametersWithRandom(_bcPublic, _bcRandom));
-        encapsulator.Encapsulate(_bcCiphertext, 0, _bcCiphertext.Length, _shared, 0, _shared.Length);
-        return _shared;
-    }
-
-    [Benchmark(Description = "ML-KEM-1024 decaps (BouncyCastle)")]
-    public byte[] BouncyCastleDecapsulate()
-    {
-        var decapsulator = new MLKemDecapsulator(MLKemParameters.ml_kem_1024);
-        decapsulator.Init(_bcPrivate);
-        decapsulator.Decapsulate(_bcCiphertext, 0, _bcCiphertext.Length, _shared, 0, _shared.Length);
         return _shared;
     }
 
