@@ -1,0 +1,479 @@
+'use strict';
+// JSON-lines peer that lets the E2EMessaging interop tests drive the real libsignal
+// (@signalapp/libsignal-client, pinned in package.json).
+//
+// Protocol: one request per stdin line, {"id":n,"op":"name","args":{...}}; one response per
+// request, {"id":n,"ok":true,"result":{...}} or {"id":n,"ok":false,"error":"<name>: <message>"}.
+// The arguments go in "args" because several ops take an argument called "id" (a prekey id),
+// which would collide with the request id. For hand-written requests the flat form
+// {"id":n,"op":"name", ...args} is accepted too when there is no "args" member, but it cannot
+// carry an argument named "id" or "op".
+// Requests are processed strictly in order. Byte arrays are base64 strings.
+// Only responses are written to stdout; every diagnostic goes to stderr.
+
+// Nothing but responses may reach stdout, so send console output to stderr.
+console.log = console.error;
+console.info = console.error;
+console.debug = console.error;
+
+const readline = require('node:readline');
+
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`peer: uncaught exception: ${err && err.stack ? err.stack : err}\n`);
+});
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`peer: unhandled rejection: ${err && err.stack ? err.stack : err}\n`);
+});
+
+/** @type {typeof import('@signalapp/libsignal-client')} */
+let S; // the package is ESM; loaded with import() in main().
+let PACKAGE_VERSION = 'unknown';
+
+// ---------------------------------------------------------------------------------------------
+// Argument helpers
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function bytes(args, name) {
+  const v = args[name];
+  if (typeof v !== 'string') {
+    throw new TypeError(`argument '${name}' must be a base64 string`);
+  }
+  if (!BASE64.test(v)) {
+    throw new TypeError(`argument '${name}' is not valid base64`);
+  }
+  // A fresh Uint8Array over its own ArrayBuffer (Buffer.from may return a slice of a shared pool).
+  return new Uint8Array(Buffer.from(v, 'base64'));
+}
+
+function optBytes(args, name) {
+  const v = args[name];
+  return v === undefined || v === null ? null : bytes(args, name);
+}
+
+function int(args, name) {
+  const v = args[name];
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new TypeError(`argument '${name}' must be an integer`);
+  }
+  return v;
+}
+
+function optInt(args, name) {
+  const v = args[name];
+  return v === undefined || v === null ? null : int(args, name);
+}
+
+function str(args, name) {
+  const v = args[name];
+  if (typeof v !== 'string') {
+    throw new TypeError(`argument '${name}' must be a string`);
+  }
+  return v;
+}
+
+function array(args, name) {
+  const v = args[name];
+  if (!Array.isArray(v)) {
+    throw new TypeError(`argument '${name}' must be an array`);
+  }
+  return v;
+}
+
+function b64(u8) {
+  return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength).toString('base64');
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-memory stores. Like libsignal's own in-memory stores: a missing session or identity is
+// `null`, anything that libsignal's stores would report as an error throws.
+
+function addressKey(address) {
+  return `${address.name()}.${address.deviceId()}`;
+}
+
+function makeStores(identityKeyPair, registrationId) {
+  class InMemorySessionStore extends S.SessionStore {
+    constructor() {
+      super();
+      this.sessions = new Map();
+    }
+    async saveSession(name, record) {
+      this.sessions.set(addressKey(name), record.serialize());
+    }
+    async getSession(name) {
+      const stored = this.sessions.get(addressKey(name));
+      return stored === undefined ? null : S.SessionRecord.deserialize(stored);
+    }
+    async getExistingSessions(addresses) {
+      return addresses.map((address) => {
+        const stored = this.sessions.get(addressKey(address));
+        if (stored === undefined) {
+          throw new Error(`no session for ${addressKey(address)}`);
+        }
+        return S.SessionRecord.deserialize(stored);
+      });
+    }
+  }
+
+  class InMemoryIdentityKeyStore extends S.IdentityKeyStore {
+    constructor() {
+      super();
+      this.identities = new Map();
+    }
+    async getIdentityKey() {
+      return identityKeyPair.privateKey;
+    }
+    async getIdentityKeyPair() {
+      return identityKeyPair;
+    }
+    async getLocalRegistrationId() {
+      return registrationId;
+    }
+    async saveIdentity(name, key) {
+      const k = addressKey(name);
+      const existing = this.identities.get(k);
+      this.identities.set(k, key);
+      return existing !== undefined && !existing.equals(key)
+        ? S.IdentityChange.ReplacedExisting
+        : S.IdentityChange.NewOrUnchanged;
+    }
+    async isTrustedIdentity(name, key, _direction) {
+      const existing = this.identities.get(addressKey(name));
+      return existing === undefined || existing.equals(key);
+    }
+    async getIdentity(name) {
+      return this.identities.get(addressKey(name)) ?? null;
+    }
+  }
+
+  return { sessionStore: new InMemorySessionStore(), identityStore: new InMemoryIdentityKeyStore() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+function keyPairResult(privateKey) {
+  return { privateKey: b64(privateKey.serialize()), publicKey: b64(privateKey.getPublicKey().serialize()) };
+}
+
+function identityResult(pair) {
+  return {
+    serialized: b64(pair.serialize()),
+    publicKey: b64(pair.publicKey.serialize()),
+    privateKey: b64(pair.privateKey.serialize()),
+  };
+}
+
+function kyberRecordResult(record) {
+  return {
+    id: record.id(),
+    timestamp: record.timestamp(),
+    publicKey: b64(record.publicKey().serialize()),
+    secretKey: b64(record.secretKey().serialize()),
+    signature: b64(record.signature()),
+    serialized: b64(record.serialize()),
+  };
+}
+
+const ops = {
+  ping() {
+    return { version: PACKAGE_VERSION };
+  },
+
+  // --- EC keys --------------------------------------------------------------------------------
+  privateKeyGenerate() {
+    return keyPairResult(S.PrivateKey.generate());
+  },
+  privateKeyGenerateBatch(a) {
+    const count = int(a, 'count');
+    const keys = [];
+    for (let i = 0; i < count; i++) {
+      keys.push(keyPairResult(S.PrivateKey.generate()));
+    }
+    return { keys };
+  },
+  privateKeyDeserialize(a) {
+    return keyPairResult(S.PrivateKey.deserialize(bytes(a, 'privateKey')));
+  },
+  publicKeyDeserialize(a) {
+    return { publicKey: b64(S.PublicKey.deserialize(bytes(a, 'publicKey')).serialize()) };
+  },
+  sign(a) {
+    const key = S.PrivateKey.deserialize(bytes(a, 'privateKey'));
+    return { signature: b64(key.sign(bytes(a, 'message'))) };
+  },
+  signBatch(a) {
+    const signatures = array(a, 'items').map((item) => {
+      const key = S.PrivateKey.deserialize(bytes(item, 'privateKey'));
+      return b64(key.sign(bytes(item, 'message')));
+    });
+    return { signatures };
+  },
+  verify(a) {
+    const key = S.PublicKey.deserialize(bytes(a, 'publicKey'));
+    return { valid: key.verify(bytes(a, 'message'), bytes(a, 'signature')) };
+  },
+  verifyBatch(a) {
+    const valid = array(a, 'items').map((item) => {
+      const key = S.PublicKey.deserialize(bytes(item, 'publicKey'));
+      return key.verify(bytes(item, 'message'), bytes(item, 'signature'));
+    });
+    return { valid };
+  },
+  agree(a) {
+    const priv = S.PrivateKey.deserialize(bytes(a, 'privateKey'));
+    const pub = S.PublicKey.deserialize(bytes(a, 'publicKey'));
+    return { shared: b64(priv.agree(pub)) };
+  },
+
+  // --- identity -------------------------------------------------------------------------------
+  identityKeyPairGenerate() {
+    return identityResult(S.IdentityKeyPair.generate());
+  },
+  identityKeyPairDeserialize(a) {
+    return identityResult(S.IdentityKeyPair.deserialize(bytes(a, 'serialized')));
+  },
+
+  // --- KEM ------------------------------------------------------------------------------------
+  kemKeyPairGenerate() {
+    const pair = S.KEMKeyPair.generate();
+    return { publicKey: b64(pair.getPublicKey().serialize()), secretKey: b64(pair.getSecretKey().serialize()) };
+  },
+  kemPublicKeyDeserialize(a) {
+    return { publicKey: b64(S.KEMPublicKey.deserialize(bytes(a, 'publicKey')).serialize()) };
+  },
+  kemSecretKeyDeserialize(a) {
+    return { secretKey: b64(S.KEMSecretKey.deserialize(bytes(a, 'secretKey')).serialize()) };
+  },
+
+  // --- prekey records -------------------------------------------------------------------------
+  preKeyRecordNew(a) {
+    const record = S.PreKeyRecord.new(
+      int(a, 'id'),
+      S.PublicKey.deserialize(bytes(a, 'publicKey')),
+      S.PrivateKey.deserialize(bytes(a, 'privateKey')),
+    );
+    return { serialized: b64(record.serialize()) };
+  },
+  preKeyRecordDeserialize(a) {
+    const record = S.PreKeyRecord.deserialize(bytes(a, 'serialized'));
+    return {
+      id: record.id(),
+      publicKey: b64(record.publicKey().serialize()),
+      privateKey: b64(record.privateKey().serialize()),
+      serialized: b64(record.serialize()),
+    };
+  },
+  signedPreKeyRecordNew(a) {
+    const record = S.SignedPreKeyRecord.new(
+      int(a, 'id'),
+      int(a, 'timestamp'),
+      S.PublicKey.deserialize(bytes(a, 'publicKey')),
+      S.PrivateKey.deserialize(bytes(a, 'privateKey')),
+      bytes(a, 'signature'),
+    );
+    return { serialized: b64(record.serialize()) };
+  },
+  signedPreKeyRecordDeserialize(a) {
+    const record = S.SignedPreKeyRecord.deserialize(bytes(a, 'serialized'));
+    return {
+      id: record.id(),
+      timestamp: record.timestamp(),
+      publicKey: b64(record.publicKey().serialize()),
+      privateKey: b64(record.privateKey().serialize()),
+      signature: b64(record.signature()),
+      serialized: b64(record.serialize()),
+    };
+  },
+  kyberPreKeyRecordGenerate(a) {
+    const signingKey = S.PrivateKey.deserialize(bytes(a, 'signingKey'));
+    const pair = S.KEMKeyPair.generate();
+    const signature = signingKey.sign(pair.getPublicKey().serialize());
+    const record = S.KyberPreKeyRecord.new(int(a, 'id'), int(a, 'timestamp'), pair, signature);
+    return kyberRecordResult(record);
+  },
+  kyberPreKeyRecordDeserialize(a) {
+    return kyberRecordResult(S.KyberPreKeyRecord.deserialize(bytes(a, 'serialized')));
+  },
+
+  // --- sessions -------------------------------------------------------------------------------
+  makeBundle(a) {
+    const registrationId = int(a, 'registrationId');
+    const deviceId = int(a, 'deviceId');
+    const preKeyId = optInt(a, 'preKeyId');
+    const signedPreKeyId = int(a, 'signedPreKeyId');
+    const kyberPreKeyId = int(a, 'kyberPreKeyId');
+    const timestamp = optInt(a, 'timestamp') ?? Date.now();
+
+    const identity = S.IdentityKeyPair.generate();
+
+    let preKeyRecord = null;
+    if (preKeyId !== null) {
+      const preKey = S.PrivateKey.generate();
+      preKeyRecord = S.PreKeyRecord.new(preKeyId, preKey.getPublicKey(), preKey);
+    }
+
+    const signedPreKey = S.PrivateKey.generate();
+    const signedPreKeyPublic = signedPreKey.getPublicKey();
+    const signedPreKeySignature = identity.privateKey.sign(signedPreKeyPublic.serialize());
+    const signedPreKeyRecord = S.SignedPreKeyRecord.new(
+      signedPreKeyId, timestamp, signedPreKeyPublic, signedPreKey, signedPreKeySignature);
+
+    const kyberPair = S.KEMKeyPair.generate();
+    const kyberPreKeySignature = identity.privateKey.sign(kyberPair.getPublicKey().serialize());
+    const kyberPreKeyRecord = S.KyberPreKeyRecord.new(kyberPreKeyId, timestamp, kyberPair, kyberPreKeySignature);
+
+    return {
+      registrationId,
+      deviceId,
+      preKeyId,
+      preKeyPublic: preKeyRecord ? b64(preKeyRecord.publicKey().serialize()) : null,
+      signedPreKeyId,
+      signedPreKeyPublic: b64(signedPreKeyPublic.serialize()),
+      signedPreKeySignature: b64(signedPreKeySignature),
+      identityKey: b64(identity.publicKey.serialize()),
+      kyberPreKeyId,
+      kyberPreKeyPublic: b64(kyberPair.getPublicKey().serialize()),
+      kyberPreKeySignature: b64(kyberPreKeySignature),
+      identityPrivate: b64(identity.privateKey.serialize()),
+      // The owner's side, for ops that later have to answer as the bundle's owner.
+      identitySerialized: b64(identity.serialize()),
+      preKeyRecord: preKeyRecord ? b64(preKeyRecord.serialize()) : null,
+      signedPreKeyRecord: b64(signedPreKeyRecord.serialize()),
+      kyberPreKeyRecord: b64(kyberPreKeyRecord.serialize()),
+      timestamp,
+    };
+  },
+
+  async processBundle(a) {
+    const preKeyId = optInt(a, 'preKeyId');
+    const preKeyPublic = optBytes(a, 'preKeyPublic');
+    const bundle = S.PreKeyBundle.new(
+      int(a, 'registrationId'),
+      int(a, 'deviceId'),
+      preKeyId,
+      preKeyPublic === null ? null : S.PublicKey.deserialize(preKeyPublic),
+      int(a, 'signedPreKeyId'),
+      S.PublicKey.deserialize(bytes(a, 'signedPreKeyPublic')),
+      bytes(a, 'signedPreKeySignature'),
+      S.PublicKey.deserialize(bytes(a, 'identityKey')),
+      int(a, 'kyberPreKeyId'),
+      S.KEMPublicKey.deserialize(bytes(a, 'kyberPreKeyPublic')),
+      bytes(a, 'kyberPreKeySignature'),
+    );
+    const localIdentity = S.IdentityKeyPair.deserialize(bytes(a, 'localIdentity'));
+    const { sessionStore, identityStore } = makeStores(localIdentity, int(a, 'localRegistrationId'));
+    const address = S.ProtocolAddress.new(str(a, 'remoteName'), int(a, 'remoteDeviceId'));
+    const localAddress = S.ProtocolAddress.new(
+      typeof a.localName === 'string' ? a.localName : '9d0652a3-dcc3-4d11-975f-74d61598733f',
+      optInt(a, 'localDeviceId') ?? 1,
+    );
+    const now = optInt(a, 'now');
+    await S.processPreKeyBundle(
+      bundle, address, localAddress, sessionStore, identityStore, now === null ? new Date() : new Date(now));
+    const record = await sessionStore.getSession(address);
+    if (record === null) {
+      throw new Error('processPreKeyBundle completed but stored no session');
+    }
+    return { ok: true, sessionRecord: b64(record.serialize()) };
+  },
+
+  // --- fingerprints ---------------------------------------------------------------------------
+  fingerprint(a) {
+    const fp = S.Fingerprint.new(
+      int(a, 'iterations'),
+      int(a, 'version'),
+      bytes(a, 'localId'),
+      S.PublicKey.deserialize(bytes(a, 'localKey')),
+      bytes(a, 'remoteId'),
+      S.PublicKey.deserialize(bytes(a, 'remoteKey')),
+    );
+    return {
+      displayable: fp.displayableFingerprint().toString(),
+      scannable: b64(fp.scannableFingerprint().toBuffer()),
+    };
+  },
+  scannableCompare(a) {
+    const left = S.ScannableFingerprint._fromBuffer(bytes(a, 'a'));
+    const right = S.ScannableFingerprint._fromBuffer(bytes(a, 'b'));
+    return { equal: left.compare(right) };
+  },
+
+  // --- KDF ------------------------------------------------------------------------------------
+  hkdf(a) {
+    return { okm: b64(S.hkdf(int(a, 'length'), bytes(a, 'ikm'), bytes(a, 'info'), optBytes(a, 'salt'))) };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Request loop
+
+function errorText(err) {
+  if (err instanceof Error) {
+    // libsignal's errors are all LibSignalErrorBase; their `name` is the specific error code
+    // (InvalidSignature, InvalidKey, ...), which is what a test wants to see.
+    const name = err.name || (err.constructor && err.constructor.name) || 'Error';
+    return `${name}: ${err.message}`;
+  }
+  return `Error: ${String(err)}`;
+}
+
+function write(response) {
+  process.stdout.write(JSON.stringify(response) + '\n');
+}
+
+async function handle(line) {
+  let request;
+  try {
+    request = JSON.parse(line);
+  } catch (err) {
+    write({ id: null, ok: false, error: `SyntaxError: request is not JSON: ${err.message}` });
+    return;
+  }
+  const id = request !== null && typeof request === 'object' && 'id' in request ? request.id : null;
+  try {
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) {
+      throw new TypeError('request must be a JSON object');
+    }
+    const op = request.op;
+    if (typeof op !== 'string' || !Object.prototype.hasOwnProperty.call(ops, op)) {
+      throw new Error(`unknown op '${op}'`);
+    }
+    const args = Object.prototype.hasOwnProperty.call(request, 'args') ? request.args : request;
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+      throw new TypeError("'args' must be a JSON object");
+    }
+    const result = await ops[op](args);
+    write({ id, ok: true, result: result === undefined ? null : result });
+  } catch (err) {
+    const response = { id, ok: false, error: errorText(err) };
+    if (err && typeof err === 'object') {
+      if (err.constructor && err.constructor.name) {
+        response.errorClass = err.constructor.name;
+      }
+      if (err.code !== undefined) {
+        response.code = err.code;
+      }
+    }
+    write(response);
+  }
+}
+
+async function main() {
+  S = await import('@signalapp/libsignal-client');
+  PACKAGE_VERSION = require('@signalapp/libsignal-client/package.json').version;
+
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  for await (const line of rl) {
+    if (line.trim() === '') {
+      continue;
+    }
+    await handle(line);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`peer: fatal: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(1);
+});
