@@ -1,5 +1,5 @@
 using System.Text;
-using E2EMessaging.Interop.Tests.Peer;
+using E2EMessaging.Interop.Tests.NodeHost;
 using Xunit;
 
 namespace E2EMessaging.Interop.Tests;

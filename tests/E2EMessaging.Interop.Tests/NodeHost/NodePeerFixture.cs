@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace E2EMessaging.Interop.Tests.Peer;
+namespace E2EMessaging.Interop.Tests.NodeHost;
 
 /// <summary>
 /// One libsignal Node peer shared by every test class in the <c>"libsignal"</c> collection.

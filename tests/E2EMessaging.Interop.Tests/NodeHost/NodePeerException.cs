@@ -1,4 +1,4 @@
-namespace E2EMessaging.Interop.Tests.Peer;
+namespace E2EMessaging.Interop.Tests.NodeHost;
 
 /// <summary>
 /// The Node peer answered a request with <c>ok:false</c>: libsignal (or the peer itself) refused it.

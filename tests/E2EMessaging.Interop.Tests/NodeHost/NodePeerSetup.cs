@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace E2EMessaging.Interop.Tests.Peer;
+namespace E2EMessaging.Interop.Tests.NodeHost;
 
 /// <summary>
 /// Finds the peer folder and makes sure Node.js and the pinned libsignal package are there,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace E2EMessaging.Interop.Tests.Peer;
+namespace E2EMessaging.Interop.Tests.NodeHost;
 
 /// <summary>Reads the peer's results: byte arrays come back as base64 strings.</summary>
 internal static class PeerJson

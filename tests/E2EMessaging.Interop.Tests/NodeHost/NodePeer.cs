@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace E2EMessaging.Interop.Tests.Peer;
+namespace E2EMessaging.Interop.Tests.NodeHost;
 
 /// <summary>
 /// Owns one <c>node peer.js</c> process: the real libsignal behind a JSON-lines protocol.
