@@ -21,4 +21,31 @@ internal static class Limits
 
     /// <summary>libsignal refuses fewer than 2 or more than this many fingerprint iterations.</summary>
     public const int MaxFingerprintIterations = 1_000_000;
+
+    /// <summary>
+    /// Largest serialized session record we parse (32 MiB). A full record — 41 states, each with 5 receiving
+    /// chains of 2,000 skipped keys — stays below 20 MiB; anything larger is hostile.
+    /// </summary>
+    public const int MaxSessionRecordLength = 32 * 1024 * 1024;
+
+    /// <summary>Archived session states kept per record (libsignal: ARCHIVED_STATES_MAX_LENGTH).</summary>
+    public const int MaxArchivedStates = 40;
+
+    /// <summary>Receiving chains kept per session state; older ones are dropped (libsignal: MAX_RECEIVER_CHAINS).</summary>
+    public const int MaxReceiverChains = 5;
+
+    /// <summary>Skipped message keys kept per receiving chain; the oldest are dropped first (libsignal: MAX_MESSAGE_KEYS).</summary>
+    public const int MaxSkippedMessageKeys = 2000;
+
+    /// <summary>
+    /// How far ahead of the chain a message may be (libsignal: MAX_FORWARD_JUMPS). Deriving keys costs an HMAC
+    /// each, so this bounds the work a single hostile message can cause.
+    /// </summary>
+    public const int MaxForwardJumps = 25_000;
+
+    /// <summary>
+    /// How long an initiator keeps sending prekey messages without a reply before it treats the session as
+    /// unusable (libsignal: MAX_UNACKNOWLEDGED_SESSION_AGE, 30 days).
+    /// </summary>
+    public static readonly TimeSpan MaxUnacknowledgedSessionAge = TimeSpan.FromDays(30);
 }

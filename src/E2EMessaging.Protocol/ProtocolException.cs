@@ -23,6 +23,36 @@ public enum ProtocolErrorKind
 
     /// <summary>A key agreement produced the all-zero value: the peer sent a low-order point.</summary>
     InvalidKeyAgreement,
+
+    /// <summary>The peer's identity key differs from the one the identity store trusts for that address.</summary>
+    UntrustedIdentity,
+
+    /// <summary>A message failed authentication or could not be decrypted with any session state.</summary>
+    InvalidMessage,
+
+    /// <summary>A message was already decrypted (its message key is gone).</summary>
+    DuplicateMessage,
+
+    /// <summary>A message uses a protocol version this library does not speak (older, or newer).</summary>
+    UnsupportedVersion,
+
+    /// <summary>There is no usable session with the address.</summary>
+    NoSession,
+
+    /// <summary>A prekey message names a one-time prekey the store does not have.</summary>
+    InvalidPreKeyId,
+
+    /// <summary>A prekey message names a signed prekey the store does not have.</summary>
+    InvalidSignedPreKeyId,
+
+    /// <summary>A prekey message names a Kyber prekey the store does not have.</summary>
+    InvalidKyberPreKeyId,
+
+    /// <summary>A last-resort Kyber prekey was used twice with the same signed prekey and base key: a replay.</summary>
+    KyberPreKeyReused,
+
+    /// <summary>A message is further ahead in its chain than the protocol allows (see the forward-jump limit).</summary>
+    MessageTooFarAhead,
 }
 
 /// <summary>
