@@ -150,6 +150,132 @@ function makeStores(identityKeyPair, registrationId) {
   return { sessionStore: new InMemorySessionStore(), identityStore: new InMemoryIdentityKeyStore() };
 }
 
+// The prekey stores keep serialized records, as a real host's database would. A missing key
+// throws: libsignal's JS store contract has no "not found" value for these.
+function makePreKeyStores() {
+  class InMemoryPreKeyStore extends S.PreKeyStore {
+    constructor() {
+      super();
+      this.records = new Map();
+    }
+    async savePreKey(id, record) {
+      this.records.set(id, record.serialize());
+    }
+    async getPreKey(id) {
+      const stored = this.records.get(id);
+      if (stored === undefined) {
+        throw new Error(`no prekey with id ${id}`);
+      }
+      return S.PreKeyRecord.deserialize(stored);
+    }
+    async removePreKey(id) {
+      this.records.delete(id);
+    }
+  }
+
+  class InMemorySignedPreKeyStore extends S.SignedPreKeyStore {
+    constructor() {
+      super();
+      this.records = new Map();
+    }
+    async saveSignedPreKey(id, record) {
+      this.records.set(id, record.serialize());
+    }
+    async getSignedPreKey(id) {
+      const stored = this.records.get(id);
+      if (stored === undefined) {
+        throw new Error(`no signed prekey with id ${id}`);
+      }
+      return S.SignedPreKeyRecord.deserialize(stored);
+    }
+  }
+
+  // One-time Kyber prekeys are deleted when used; a last-resort one stays, and the store
+  // refuses a second session start with the same (Kyber id, signed prekey id, base key).
+  class InMemoryKyberPreKeyStore extends S.KyberPreKeyStore {
+    constructor() {
+      super();
+      this.records = new Map();
+      this.lastResort = new Set();
+      this.used = new Set();
+    }
+    async saveKyberPreKey(id, record, isLastResort = false) {
+      this.records.set(id, record.serialize());
+      if (isLastResort) {
+        this.lastResort.add(id);
+      } else {
+        this.lastResort.delete(id);
+      }
+    }
+    async getKyberPreKey(id) {
+      const stored = this.records.get(id);
+      if (stored === undefined) {
+        throw new Error(`no Kyber prekey with id ${id}`);
+      }
+      return S.KyberPreKeyRecord.deserialize(stored);
+    }
+    async markKyberPreKeyUsed(id, signedPreKeyId, baseKey) {
+      if (!this.lastResort.has(id)) {
+        this.records.delete(id);
+        return;
+      }
+      const triple = `${id}:${signedPreKeyId}:${b64(baseKey.serialize())}`;
+      if (this.used.has(triple)) {
+        throw new Error(`Kyber prekey ${id} already used with signed prekey ${signedPreKeyId} and this base key`);
+      }
+      this.used.add(triple);
+    }
+  }
+
+  return {
+    preKeyStore: new InMemoryPreKeyStore(),
+    signedPreKeyStore: new InMemorySignedPreKeyStore(),
+    kyberPreKeyStore: new InMemoryKyberPreKeyStore(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parties: named libsignal clients that live in this process, each with its own identity and
+// stores, so that whole sessions can run inside libsignal.
+
+const parties = new Map();
+
+function party(name) {
+  const p = parties.get(name);
+  if (p === undefined) {
+    throw new Error(`no party named '${name}' (partyCreate first)`);
+  }
+  return p;
+}
+
+function remoteAddress(a) {
+  return S.ProtocolAddress.new(str(a, 'remoteName'), int(a, 'remoteDeviceId'));
+}
+
+function nowArg(a) {
+  const now = optInt(a, 'now');
+  return now === null ? new Date() : new Date(now);
+}
+
+// The 11 PreKeyBundle fields, named as makeBundle returns them.
+function bundleFromArgs(a) {
+  const preKeyId = optInt(a, 'preKeyId');
+  const preKeyPublic = optBytes(a, 'preKeyPublic');
+  return S.PreKeyBundle.new(
+    int(a, 'registrationId'),
+    int(a, 'deviceId'),
+    preKeyId,
+    preKeyPublic === null ? null : S.PublicKey.deserialize(preKeyPublic),
+    int(a, 'signedPreKeyId'),
+    S.PublicKey.deserialize(bytes(a, 'signedPreKeyPublic')),
+    bytes(a, 'signedPreKeySignature'),
+    S.PublicKey.deserialize(bytes(a, 'identityKey')),
+    int(a, 'kyberPreKeyId'),
+    S.KEMPublicKey.deserialize(bytes(a, 'kyberPreKeyPublic')),
+    bytes(a, 'kyberPreKeySignature'),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Operations
 
@@ -347,21 +473,7 @@ const ops = {
   },
 
   async processBundle(a) {
-    const preKeyId = optInt(a, 'preKeyId');
-    const preKeyPublic = optBytes(a, 'preKeyPublic');
-    const bundle = S.PreKeyBundle.new(
-      int(a, 'registrationId'),
-      int(a, 'deviceId'),
-      preKeyId,
-      preKeyPublic === null ? null : S.PublicKey.deserialize(preKeyPublic),
-      int(a, 'signedPreKeyId'),
-      S.PublicKey.deserialize(bytes(a, 'signedPreKeyPublic')),
-      bytes(a, 'signedPreKeySignature'),
-      S.PublicKey.deserialize(bytes(a, 'identityKey')),
-      int(a, 'kyberPreKeyId'),
-      S.KEMPublicKey.deserialize(bytes(a, 'kyberPreKeyPublic')),
-      bytes(a, 'kyberPreKeySignature'),
-    );
+    const bundle = bundleFromArgs(a);
     const localIdentity = S.IdentityKeyPair.deserialize(bytes(a, 'localIdentity'));
     const { sessionStore, identityStore } = makeStores(localIdentity, int(a, 'localRegistrationId'));
     const address = S.ProtocolAddress.new(str(a, 'remoteName'), int(a, 'remoteDeviceId'));
@@ -377,6 +489,157 @@ const ops = {
       throw new Error('processPreKeyBundle completed but stored no session');
     }
     return { ok: true, sessionRecord: b64(record.serialize()) };
+  },
+
+  // --- parties: 1:1 sessions with libsignal on both ends -----------------------------------
+  // A party is created once per name (partyCreate replaces an existing one) and holds its
+  // identity, registration id, device id and all five stores. Its own address is
+  // (name, deviceId); the remote side is named by remoteName and remoteDeviceId.
+  async partyCreate(a) {
+    const name = str(a, 'name');
+    const deviceId = int(a, 'deviceId');
+    const registrationId = int(a, 'registrationId');
+    const identity = S.IdentityKeyPair.generate();
+    const { sessionStore, identityStore } = makeStores(identity, registrationId);
+    const { preKeyStore, signedPreKeyStore, kyberPreKeyStore } = makePreKeyStores();
+    const timestamp = Date.now();
+
+    const signedPreKeyId = 1;
+    const signedPreKey = S.PrivateKey.generate();
+    const signedPreKeySignature = identity.privateKey.sign(signedPreKey.getPublicKey().serialize());
+    await signedPreKeyStore.saveSignedPreKey(signedPreKeyId, S.SignedPreKeyRecord.new(
+      signedPreKeyId, timestamp, signedPreKey.getPublicKey(), signedPreKey, signedPreKeySignature));
+
+    // The party's only Kyber prekey is a last-resort one: every bundle offers it.
+    const kyberPreKeyId = 1;
+    const kyberPair = S.KEMKeyPair.generate();
+    const kyberSignature = identity.privateKey.sign(kyberPair.getPublicKey().serialize());
+    await kyberPreKeyStore.saveKyberPreKey(
+      kyberPreKeyId, S.KyberPreKeyRecord.new(kyberPreKeyId, timestamp, kyberPair, kyberSignature), true);
+
+    parties.set(name, {
+      name,
+      deviceId,
+      registrationId,
+      identity,
+      address: S.ProtocolAddress.new(name, deviceId),
+      sessionStore,
+      identityStore,
+      preKeyStore,
+      signedPreKeyStore,
+      kyberPreKeyStore,
+      nextPreKeyId: 1,
+      signedPreKeyId,
+      kyberPreKeyId,
+    });
+    return { identityKey: b64(identity.publicKey.serialize()), registrationId };
+  },
+
+  // The party's bundle; withOneTimePreKey mints and stores a fresh one-time prekey (ids 1, 2, ...).
+  async partyBundle(a) {
+    const p = party(str(a, 'name'));
+    let preKeyId = null;
+    let preKeyPublic = null;
+    if (a.withOneTimePreKey === true) {
+      preKeyId = p.nextPreKeyId++;
+      const preKey = S.PrivateKey.generate();
+      await p.preKeyStore.savePreKey(preKeyId, S.PreKeyRecord.new(preKeyId, preKey.getPublicKey(), preKey));
+      preKeyPublic = b64(preKey.getPublicKey().serialize());
+    } else if (a.withOneTimePreKey !== undefined && a.withOneTimePreKey !== false && a.withOneTimePreKey !== null) {
+      throw new TypeError("argument 'withOneTimePreKey' must be a boolean");
+    }
+    const signedPreKey = await p.signedPreKeyStore.getSignedPreKey(p.signedPreKeyId);
+    const kyberPreKey = await p.kyberPreKeyStore.getKyberPreKey(p.kyberPreKeyId);
+    return {
+      registrationId: p.registrationId,
+      deviceId: p.deviceId,
+      preKeyId,
+      preKeyPublic,
+      signedPreKeyId: p.signedPreKeyId,
+      signedPreKeyPublic: b64(signedPreKey.publicKey().serialize()),
+      signedPreKeySignature: b64(signedPreKey.signature()),
+      identityKey: b64(p.identity.publicKey.serialize()),
+      kyberPreKeyId: p.kyberPreKeyId,
+      kyberPreKeyPublic: b64(kyberPreKey.publicKey().serialize()),
+      kyberPreKeySignature: b64(kyberPreKey.signature()),
+    };
+  },
+
+  async partyProcessBundle(a) {
+    const p = party(str(a, 'name'));
+    const address = remoteAddress(a);
+    await S.processPreKeyBundle(bundleFromArgs(a), address, p.address, p.sessionStore, p.identityStore, nowArg(a));
+    const record = await p.sessionStore.getSession(address);
+    if (record === null) {
+      throw new Error('processPreKeyBundle completed but stored no session');
+    }
+    return { sessionRecord: b64(record.serialize()) };
+  },
+
+  // type is CiphertextMessageType: 3 = PreKey (the session is not yet acknowledged), 2 = Whisper.
+  async partyEncrypt(a) {
+    const p = party(str(a, 'name'));
+    const message = await S.signalEncrypt(
+      bytes(a, 'plaintext'), remoteAddress(a), p.address, p.sessionStore, p.identityStore, nowArg(a));
+    return { type: message.type(), serialized: b64(message.serialize()) };
+  },
+
+  async partyDecrypt(a) {
+    const p = party(str(a, 'name'));
+    const type = int(a, 'type');
+    const serialized = bytes(a, 'serialized');
+    const address = remoteAddress(a);
+    let plaintext;
+    if (type === S.CiphertextMessageType.PreKey) {
+      plaintext = await S.signalDecryptPreKey(
+        S.PreKeySignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore,
+        p.preKeyStore, p.signedPreKeyStore, p.kyberPreKeyStore);
+    } else if (type === S.CiphertextMessageType.Whisper) {
+      plaintext = await S.signalDecrypt(
+        S.SignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore);
+    } else {
+      throw new TypeError(`argument 'type' must be 2 (Whisper) or 3 (PreKey), not ${type}`);
+    }
+    return { plaintext: b64(plaintext) };
+  },
+
+  // The party's stored session with the remote address; serialized is null when there is none.
+  async partySessionRecord(a) {
+    const p = party(str(a, 'name'));
+    const record = await p.sessionStore.getSession(remoteAddress(a));
+    if (record === null) {
+      return { serialized: null };
+    }
+    return {
+      serialized: b64(record.serialize()),
+      localRegistrationId: record.localRegistrationId(),
+      remoteRegistrationId: record.remoteRegistrationId(),
+      hasCurrentState: record.hasCurrentState(nowArg(a)),
+    };
+  },
+
+  // What libsignal's Node API exposes of a parsed message. Not exposed by 0.103 (not even in
+  // Native): SignalMessage's sender ratchet key, previous counter and MAC; PreKeySignalMessage's
+  // base key, identity key, Kyber prekey id, Kyber ciphertext and inner SignalMessage.
+  parseSignalMessage(a) {
+    const m = S.SignalMessage.deserialize(bytes(a, 'serialized'));
+    return {
+      messageVersion: m.messageVersion(),
+      counter: m.counter(),
+      body: b64(m.body()),
+      pqRatchet: b64(m.pqRatchet()),
+      serialized: b64(m.serialize()),
+    };
+  },
+  parsePreKeySignalMessage(a) {
+    const m = S.PreKeySignalMessage.deserialize(bytes(a, 'serialized'));
+    return {
+      version: m.version(),
+      registrationId: m.registrationId(),
+      preKeyId: m.preKeyId(),
+      signedPreKeyId: m.signedPreKeyId(),
+      serialized: b64(m.serialize()),
+    };
   },
 
   // --- fingerprints ---------------------------------------------------------------------------
