@@ -43,7 +43,7 @@ if [[ $ours_status -eq 0 ]]; then
   echo "compare-libsignal: E2EMessaging (.NET)" >&2
   # shellcheck disable=SC2086 # DOTNET_BENCH_ARGS is split on purpose
   dotnet run -c Release --no-build --project "$root/benchmarks/E2EMessaging.Benchmarks" -- \
-    compare-libsignal --json "$work/ours.json" ${DOTNET_BENCH_ARGS:-} >&2 || ours_status=$?
+    compare-libsignal --json "$work/ours.json" ${DOTNET_BENCH_ARGS:-} </dev/null >&2 || ours_status=$?
 else
   echo "compare-libsignal: the build failed (exit $ours_status); only libsignal is measured" >&2
 fi
