@@ -7,10 +7,10 @@ for proj in src/*/; do
   name=$(basename "$proj")
   out=$(dotnet build "$proj" --no-incremental 2>&1 || true)
   file="$proj/PublicAPI.Unshipped.txt"
-  echo "$out" | grep -oP "error RS0016: Symbol '\K.*(?=' is not part of the declared public API)" | sort -u >> "$file" || true
-  echo "$out" | grep -oP "error RS0017: Symbol '\K.*(?=' is part of the declared API, but is either not public or could not be found)" | sort -u | while IFS= read -r sym; do
+  echo "$out" | grep -oP "error RS0016: Symbol '\K.*(?=' is not part of the declared public API)" | LC_ALL=C sort -u >> "$file" || true
+  echo "$out" | grep -oP "error RS0017: Symbol '\K.*(?=' is part of the declared API, but is either not public or could not be found)" | LC_ALL=C sort -u | while IFS= read -r sym; do
     grep -vxF -- "$sym" "$file" > "$file.tmp" || true; mv "$file.tmp" "$file"
   done
-  { echo '#nullable enable'; grep -v '^#nullable enable$' "$file" | sort -u; } > "$file.tmp" && mv "$file.tmp" "$file"
+  { echo '#nullable enable'; grep -v '^#nullable enable$' "$file" | LC_ALL=C sort -u; } > "$file.tmp" && mv "$file.tmp" "$file"
   echo "$name: $(($(wc -l < "$file") - 1)) unshipped symbols"
 done

@@ -48,4 +48,10 @@ internal static class Limits
     /// unusable (libsignal: MAX_UNACKNOWLEDGED_SESSION_AGE, 30 days).
     /// </summary>
     public static readonly TimeSpan MaxUnacknowledgedSessionAge = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Largest 1:1 or prekey message we parse (2 MiB). Content is encrypted per message and attachments travel
+    /// as pointers, so real messages are far smaller; the bound stops a hostile peer from making us buffer more.
+    /// </summary>
+    public const int MaxMessageLength = 2 * 1024 * 1024;
 }

@@ -50,6 +50,10 @@ internal static unsafe partial class Sodium
     [LibraryImport(Library)]
     public static partial void crypto_core_ed25519_scalar_add(byte* z, byte* x, byte* y);
 
+    /// <summary>1 when p is a canonical encoding of a point on the curve, in the prime-order subgroup, and not of small order.</summary>
+    [LibraryImport(Library)]
+    public static partial int crypto_core_ed25519_is_valid_point(byte* p);
+
     /// <summary>Standard Ed25519 verification (RFC 8032 with libsodium's canonicality checks). 0 when valid.</summary>
     [LibraryImport(Library)]
     public static partial int crypto_sign_ed25519_verify_detached(byte* sig, byte* m, ulong mlen, byte* pk);

@@ -122,6 +122,36 @@ internal static unsafe class XEdDsa
         return true;
     }
 
+    /// <summary>
+    /// libsignal's <c>is_canonical</c> for a Montgomery key: u is below p (bit 255 clear, u ≠ p..2^255-1) and
+    /// its Edwards image (sign 0) is a valid point of the prime-order subgroup. Public data only.
+    /// </summary>
+    public static bool IsCanonicalMontgomeryPoint(ReadOnlySpan<byte> montgomeryU)
+    {
+        if ((montgomeryU[31] & 0x80) != 0)
+        {
+            return false;
+        }
+
+        // u ≥ p: the encodings 2^255-19 … 2^255-1 (0xED…0xFF, then 0xFF×30, then 0x7F).
+        if (montgomeryU[0] >= 0xED && !montgomeryU[1..31].ContainsAnyExcept((byte)0xFF) && montgomeryU[31] == 0x7F)
+        {
+            return false;
+        }
+
+        Span<byte> edwards = stackalloc byte[32];
+        if (!TryConvertToEdwards(montgomeryU, edwards))
+        {
+            return false;
+        }
+
+        Sodium.EnsureInitialized();
+        fixed (byte* p = edwards)
+        {
+            return Sodium.crypto_core_ed25519_is_valid_point(p) == 1;
+        }
+    }
+
     /// <summary>Verifies against a Montgomery public key (32 bytes).</summary>
     public static bool Verify(ReadOnlySpan<byte> montgomeryPublicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {

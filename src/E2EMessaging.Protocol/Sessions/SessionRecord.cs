@@ -72,6 +72,51 @@ public sealed class SessionRecord
         }
     }
 
+    /// <summary>
+    /// When a state with this version and initiator base key exists (a repeated prekey message for a session
+    /// already started), makes it current and returns true.
+    /// </summary>
+    internal bool PromoteMatchingState(uint version, Keys.PublicKey baseKey)
+    {
+        ReadOnlySpan<byte> wanted = baseKey.SerializedSpan;
+        if (Current is not null && Current.Version == version && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Current.AliceBaseKey.Span, wanted))
+        {
+            return true;
+        }
+
+        for (int i = 0; i < Previous.Count; i++)
+        {
+            SessionState? previous = TryReadPrevious(i);
+            if (previous is not null && previous.Version == version && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(previous.AliceBaseKey.Span, wanted))
+            {
+                PromotePrevious(i, previous);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The archived state at <paramref name="index"/>, or null when it does not parse (it is then skipped, as libsignal skips it).</summary>
+    internal SessionState? TryReadPrevious(int index)
+    {
+        try
+        {
+            return SessionState.FromStructure(SessionStructure.Parser.ParseFrom(Previous[index]));
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Removes the archived state at <paramref name="index"/> and makes <paramref name="updated"/> (its updated copy) current.</summary>
+    internal void PromotePrevious(int index, SessionState updated)
+    {
+        Previous.RemoveAt(index);
+        PromoteState(updated);
+    }
+
     /// <summary>Makes <paramref name="state"/> current, archiving the state it replaces.</summary>
     internal void PromoteState(SessionState state)
     {
