@@ -83,10 +83,13 @@ public sealed class AddressLocksTests
         // An equal address in a different object is the same lock.
         ValueTask<AddressLocks.Releaser> waiting = locks.AcquireAsync(new ProtocolAddress("alice", 1));
         Assert.False(waiting.IsCompleted);
-        Assert.True(locks.AcquireAsync(new ProtocolAddress("alice", 2)).IsCompleted);
+        ValueTask<AddressLocks.Releaser> otherDevice = locks.AcquireAsync(new ProtocolAddress("alice", 2));
+        Assert.True(otherDevice.IsCompleted);
+        (await otherDevice).Dispose();
 
         held.Dispose();
-        using AddressLocks.Releaser next = await waiting.AsTask().WaitAsync(Timeout);
+        (await waiting.AsTask().WaitAsync(Timeout)).Dispose();
+        Assert.Equal(0, locks.Count);
     }
 
     [Fact]
