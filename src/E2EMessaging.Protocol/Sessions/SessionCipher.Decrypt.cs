@@ -60,10 +60,12 @@ public sealed partial class SessionCipher
     /// <summary>
     /// Tries the current state, then (for <see cref="SignalMessage"/>s only, as libsignal does) each archived state,
     /// each on a copy; the copy that decrypts replaces its original in <paramref name="record"/>. A duplicate stops
-    /// the search at once.
+    /// the search at once. When nothing decrypts, the current state's error is the one reported (it says why
+    /// the live session refused the message, e.g. a jump too far ahead).
     /// </summary>
     private byte[] DecryptWithRecord(SessionRecord record, ProtocolAddress remoteAddress, SignalMessage message, CiphertextMessageType messageType)
     {
+        ProtocolException? currentError = null;
         if (record.Current is SessionState current && current.Version == (uint)message.MessageVersion)
         {
             SessionState attempt = current.Clone();
@@ -77,6 +79,8 @@ public sealed partial class SessionCipher
             {
                 throw error;
             }
+
+            currentError = error;
         }
 
         for (int i = 0; i < record.Previous.Count; i++)
@@ -99,7 +103,7 @@ public sealed partial class SessionCipher
             }
         }
 
-        return ThrowHelper.Protocol<byte[]>(ProtocolErrorKind.InvalidMessage, $"No session state with {remoteAddress} decrypts this message.");
+        throw currentError ?? new ProtocolException(ProtocolErrorKind.InvalidMessage, $"No session state with {remoteAddress} decrypts this message.");
     }
 
     /// <summary>

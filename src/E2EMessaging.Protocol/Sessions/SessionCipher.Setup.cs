@@ -27,7 +27,7 @@ public sealed partial class SessionCipher
         }
 
         SessionRecord record = await _sessionStore.LoadSessionAsync(remoteAddress, cancellationToken).ConfigureAwait(false) ?? SessionRecord.Empty();
-        IdentityKeyPair ourIdentity = await _identityStore.GetIdentityKeyPairAsync(cancellationToken).ConfigureAwait(false);
+        using IdentityKeyPair ourIdentity = await _identityStore.GetIdentityKeyPairAsync(cancellationToken).ConfigureAwait(false);
         uint localRegistrationId = await _identityStore.GetLocalRegistrationIdAsync(cancellationToken).ConfigureAwait(false);
 
         using EcKeyPair baseKey = EcKeyPair.Generate(_random);
@@ -66,7 +66,7 @@ public sealed partial class SessionCipher
             return null;
         }
 
-        IdentityKeyPair ourIdentity = await _identityStore.GetIdentityKeyPairAsync(cancellationToken).ConfigureAwait(false);
+        using IdentityKeyPair ourIdentity = await _identityStore.GetIdentityKeyPairAsync(cancellationToken).ConfigureAwait(false);
         uint localRegistrationId = await _identityStore.GetLocalRegistrationIdAsync(cancellationToken).ConfigureAwait(false);
         using SignedPreKeyRecord signedPreKey = await _signedPreKeyStore.GetSignedPreKeyAsync(message.SignedPreKeyId, cancellationToken).ConfigureAwait(false);
         using KyberPreKeyRecord kyberPreKey = await _kyberPreKeyStore.GetKyberPreKeyAsync(message.KyberPreKeyId, cancellationToken).ConfigureAwait(false);

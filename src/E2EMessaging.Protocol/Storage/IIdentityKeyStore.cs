@@ -37,7 +37,7 @@ public enum Direction
 /// </remarks>
 public interface IIdentityKeyStore
 {
-    /// <summary>This device's identity key pair.</summary>
+    /// <summary>This device's identity key pair: a fresh object each call, which the caller disposes (wiping its copy of the private key).</summary>
     ValueTask<IdentityKeyPair> GetIdentityKeyPairAsync(CancellationToken cancellationToken = default);
 
     /// <summary>This device's registration id.</summary>
