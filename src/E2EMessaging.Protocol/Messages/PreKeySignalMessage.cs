@@ -107,41 +107,11 @@ public sealed class PreKeySignalMessage : CiphertextMessage
             proto.PreKeyId = preKeyId.Value;
         }
 
-        // libsignal writes the fields in the order wire.proto declares them (5, 1, 6, 7, 8, 2, 3, 4), not by
-        // number as Google.Protobuf would; write them the same way so that the bytes match libsignal's exactly.
+        // Google.Protobuf writes fields by number, as libsignal's encoder does, so the bytes match libsignal's exactly.
         byte[] serialized = new byte[1 + proto.CalculateSize()];
         serialized[0] = CurrentVersionByte;
-        using (var stream = new MemoryStream(serialized, 1, serialized.Length - 1))
-        using (var coded = new CodedOutputStream(stream))
-        {
-            WriteUInt32(coded, WirePreKeySignalMessage.RegistrationIdFieldNumber, registrationId);
-            if (preKeyId.HasValue)
-            {
-                WriteUInt32(coded, WirePreKeySignalMessage.PreKeyIdFieldNumber, preKeyId.Value);
-            }
-
-            WriteUInt32(coded, WirePreKeySignalMessage.SignedPreKeyIdFieldNumber, signedPreKeyId);
-            WriteUInt32(coded, WirePreKeySignalMessage.KyberPreKeyIdFieldNumber, kyberPreKeyId);
-            WriteBytes(coded, WirePreKeySignalMessage.KyberCiphertextFieldNumber, proto.KyberCiphertext);
-            WriteBytes(coded, WirePreKeySignalMessage.BaseKeyFieldNumber, proto.BaseKey);
-            WriteBytes(coded, WirePreKeySignalMessage.IdentityKeyFieldNumber, proto.IdentityKey);
-            WriteBytes(coded, WirePreKeySignalMessage.MessageFieldNumber, proto.Message);
-            coded.Flush();
-        }
-
+        proto.WriteTo(serialized.AsSpan(1));
         return new PreKeySignalMessage(serialized, registrationId, preKeyId, signedPreKeyId, kyberPreKeyId, kyberCiphertext, baseKey, identityKey, message);
-
-        static void WriteUInt32(CodedOutputStream coded, int field, uint value)
-        {
-            coded.WriteTag(field, WireFormat.WireType.Varint);
-            coded.WriteUInt32(value);
-        }
-
-        static void WriteBytes(CodedOutputStream coded, int field, ByteString value)
-        {
-            coded.WriteTag(field, WireFormat.WireType.LengthDelimited);
-            coded.WriteBytes(value);
-        }
     }
 
     /// <inheritdoc />
