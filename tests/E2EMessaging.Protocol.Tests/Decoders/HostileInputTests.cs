@@ -1,6 +1,9 @@
 using E2EMessaging.Protocol.Fingerprints;
 using E2EMessaging.Protocol.Keys;
+using E2EMessaging.Protocol.Messages;
 using E2EMessaging.Protocol.PreKeys;
+using E2EMessaging.Protocol.Sessions;
+using E2EMessaging.Protocol.Tests.Sessions;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -15,6 +18,18 @@ namespace E2EMessaging.Protocol.Tests.Decoders;
 public sealed class HostileInputTests
 {
     private static readonly IdentityKeyPair Identity = IdentityKeyPair.Generate();
+    /// <summary>A real prekey message, a real whisper message and a real session record, from a short conversation.</summary>
+    private static readonly Lazy<(byte[] PreKey, byte[] Whisper, byte[] Record)> SampleMessages = new(() => Task.Run(async () =>
+    {
+        var alice = new Party("alice");
+        var bob = new Party("bob");
+        await alice.Cipher.ProcessPreKeyBundleAsync(bob.Address, await bob.BundleAsync());
+        byte[] preKey = (await alice.EncryptAsync(bob, "first")).Serialize();
+        await bob.DecryptAsync(alice, PreKeySignalMessage.Deserialize(preKey));
+        byte[] whisper = (await bob.EncryptAsync(alice, "reply")).Serialize();
+        return (preKey, whisper, await bob.SessionBytesAsync(alice));
+    }).GetAwaiter().GetResult());
+
     private static readonly Fingerprint SomeFingerprint = Fingerprint.Create(2, 2, [1], Identity.PublicKey, [2], PrivateKey.Generate().GetPublicKey());
 
     private static readonly Dictionary<string, (Action<byte[]> Decode, byte[] Valid)> Decoders = new()
@@ -28,6 +43,9 @@ public sealed class HostileInputTests
         ["KyberSecretKey"] = (b => KyberSecretKey.Deserialize(b).Dispose(), KyberKeyPair.Generate().SecretKey.Serialize()),
         ["KyberPreKeyRecord"] = (b => KyberPreKeyRecord.Deserialize(b).Dispose(), KyberPreKeyRecord.Generate(7, 1234, Identity).Serialize()),
         ["ScannableFingerprint"] = (b => SomeFingerprint.CompareScannable(b), SomeFingerprint.GetScannableEncoding()),
+        ["SignalMessage"] = (b => SignalMessage.Deserialize(b), SampleMessages.Value.Whisper),
+        ["PreKeySignalMessage"] = (b => PreKeySignalMessage.Deserialize(b), SampleMessages.Value.PreKey),
+        ["SessionRecord"] = (b => SessionRecord.Deserialize(b), SampleMessages.Value.Record),
     };
 
     /// <summary>Each decoder with a valid input to mutate.</summary>

@@ -132,4 +132,52 @@ public sealed class SessionCipherTests
         var error = await Assert.ThrowsAsync<ProtocolException>(() => alice.EncryptAsync(bob, "x"));
         Assert.Equal(ProtocolErrorKind.NoSession, error.Kind);
     }
+
+    [Fact]
+    public async Task A_tampered_prekey_message_fails_without_consuming_prekeys()
+    {
+        var alice = new Party("alice");
+        var bob = new Party("bob");
+        await alice.Cipher.ProcessPreKeyBundleAsync(bob.Address, await bob.BundleAsync());
+        byte[] wire = (await alice.EncryptAsync(bob, "first")).Serialize();
+
+        // Two parts of the outer message are not authenticated, in libsignal either: the low nibble of the version
+        // byte (only the high nibble is read) and the registration id (field 5), which only changes what the
+        // recipient records as the sender's registration id. Every other byte is covered.
+        (int start, int end) = FieldRange(wire, 5);
+        for (int i = 0; i < wire.Length; i += 3)
+        {
+            if (i >= start && i < end)
+            {
+                continue;
+            }
+
+            byte[] tampered = (byte[])wire.Clone();
+            tampered[i] ^= (byte)(i == 0 ? 0x10 : 1 << (i % 8));
+            await Assert.ThrowsAsync<ProtocolException>(async () => await bob.DecryptAsync(alice, PreKeySignalMessage.Deserialize(tampered)));
+            Assert.Empty(await bob.SessionBytesAsync(alice));
+        }
+
+        using var stillThere = await bob.Store.GetPreKeyAsync(1);
+        using var kyberStillThere = await bob.Store.GetKyberPreKeyAsync(1);
+        Assert.Equal("first", await bob.DecryptAsync(alice, PreKeySignalMessage.Deserialize(wire)));
+    }
+
+    /// <summary>Where a top-level field of a serialized prekey message lies (tag to end of value, offsets into <paramref name="wire"/>).</summary>
+    private static (int Start, int End) FieldRange(byte[] wire, int fieldNumber)
+    {
+        var input = new Google.Protobuf.CodedInputStream(wire, 1, wire.Length - 1);
+        while (!input.IsAtEnd)
+        {
+            int start = (int)input.Position;
+            uint tag = input.ReadTag();
+            input.SkipLastField();
+            if (Google.Protobuf.WireFormat.GetTagFieldNumber(tag) == fieldNumber)
+            {
+                return (start, (int)input.Position);
+            }
+        }
+
+        throw new InvalidOperationException($"No field {fieldNumber}.");
+    }
 }
