@@ -1,35 +1,67 @@
 // A first look at E2EMessaging.Protocol: two devices create their identities, Bob publishes a prekey
-// bundle, Alice checks it, and both compute the safety number they would compare in person.
+// bundle, Alice starts a post-quantum session from it (PQXDH with Kyber-1024), they exchange messages with
+// the Double Ratchet, and both compute the safety number they would compare in person.
 using System.Text;
+using E2EMessaging.Protocol;
 using E2EMessaging.Protocol.Fingerprints;
 using E2EMessaging.Protocol.Keys;
+using E2EMessaging.Protocol.Messages;
 using E2EMessaging.Protocol.PreKeys;
+using E2EMessaging.Protocol.Sessions;
+using E2EMessaging.Protocol.Storage;
 
-using IdentityKeyPair alice = IdentityKeyPair.Generate();
-using IdentityKeyPair bob = IdentityKeyPair.Generate();
-ulong now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+var aliceAddress = new ProtocolAddress("alice", deviceId: 1);
+var bobAddress = new ProtocolAddress("bob", deviceId: 1);
+using IdentityKeyPair aliceIdentity = IdentityKeyPair.Generate();
+using IdentityKeyPair bobIdentity = IdentityKeyPair.Generate();
+using var aliceStore = new InMemoryProtocolStore(aliceIdentity, localRegistrationId: 1001);
+using var bobStore = new InMemoryProtocolStore(bobIdentity, localRegistrationId: 2002);
+var alice = new SessionCipher(aliceAddress, aliceStore, aliceStore, aliceStore, aliceStore, aliceStore);
+var bob = new SessionCipher(bobAddress, bobStore, bobStore, bobStore, bobStore, bobStore);
 
 // Bob's device generates the prekeys it uploads to the server: a one-time EC prekey,
-// a signed EC prekey and a signed Kyber-1024 prekey.
+// a signed EC prekey and a signed Kyber-1024 prekey. It keeps the private halves in its stores.
+ulong now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 using PreKeyRecord oneTime = PreKeyRecord.Generate(id: 1);
-using SignedPreKeyRecord signedPreKey = SignedPreKeyRecord.Generate(id: 1, now, bob);
-using KyberPreKeyRecord kyberPreKey = KyberPreKeyRecord.Generate(id: 1, now, bob);
+using SignedPreKeyRecord signedPreKey = SignedPreKeyRecord.Generate(id: 1, now, bobIdentity);
+using KyberPreKeyRecord kyberPreKey = KyberPreKeyRecord.Generate(id: 1, now, bobIdentity);
+await bobStore.SavePreKeyAsync(oneTime.Id, oneTime);
+await bobStore.SaveSignedPreKeyAsync(signedPreKey.Id, signedPreKey);
+await bobStore.SaveKyberPreKeyAsync(kyberPreKey.Id, kyberPreKey, isLastResort: true);
 
 // Alice fetches the bundle. Constructing it verifies both signatures against Bob's identity key.
 var bundle = new PreKeyBundle(
-    registrationId: 4242, deviceId: 1,
+    registrationId: 2002, deviceId: 1,
     oneTime.Id, oneTime.PublicKey,
     signedPreKey.Id, signedPreKey.PublicKey, signedPreKey.Signature.Span,
-    bob.PublicKey,
+    bobIdentity.PublicKey,
     kyberPreKey.Id, kyberPreKey.PublicKey, kyberPreKey.Signature.Span);
-Console.WriteLine($"Alice accepted {bundle}");
-Console.WriteLine($"  Kyber-1024 prekey: {kyberPreKey.PublicKey.Serialize().Length} bytes, signed prekey: {signedPreKey.PublicKey.Serialize().Length} bytes");
+await alice.ProcessPreKeyBundleAsync(bobAddress, bundle);
+
+// The first message carries what Bob needs to start his side of the session.
+CiphertextMessage hello = await alice.EncryptAsync(bobAddress, Encoding.UTF8.GetBytes("Hello Bob, this is end-to-end encrypted."));
+byte[] onTheWire = hello.Serialize();
+Console.WriteLine($"Alice -> Bob: {hello.Type} message, {onTheWire.Length} bytes");
+Console.WriteLine($"Bob reads:    {Encoding.UTF8.GetString(await bob.DecryptAsync(aliceAddress, PreKeySignalMessage.Deserialize(onTheWire)))}");
+
+// Bob answers; from now on both sides use plain ratchet messages.
+CiphertextMessage reply = await bob.EncryptAsync(aliceAddress, Encoding.UTF8.GetBytes("Hi Alice! Got it."));
+Console.WriteLine($"Bob -> Alice: {reply.Type} message, {reply.Serialize().Length} bytes");
+Console.WriteLine($"Alice reads:  {Encoding.UTF8.GetString(await alice.DecryptAsync(bobAddress, SignalMessage.Deserialize(reply.Serialize())))}");
+
+// A replay is refused.
+try
+{
+    await bob.DecryptAsync(aliceAddress, PreKeySignalMessage.Deserialize(onTheWire));
+}
+catch (ProtocolException e) when (e.Kind == ProtocolErrorKind.DuplicateMessage)
+{
+    Console.WriteLine("Replaying Alice's first message: refused as a duplicate.");
+}
 
 // Both sides compute the safety number; it is the same 60 digits on both phones.
-byte[] aliceId = Encoding.UTF8.GetBytes("alice");
-byte[] bobId = Encoding.UTF8.GetBytes("bob");
-Fingerprint onAlicesPhone = Fingerprint.Create(2, 5200, aliceId, alice.PublicKey, bobId, bob.PublicKey);
-Fingerprint onBobsPhone = Fingerprint.Create(2, 5200, bobId, bob.PublicKey, aliceId, alice.PublicKey);
+Fingerprint onAlicesPhone = Fingerprint.Create(2, 5200, Encoding.UTF8.GetBytes("alice"), aliceIdentity.PublicKey, Encoding.UTF8.GetBytes("bob"), bobIdentity.PublicKey);
+Fingerprint onBobsPhone = Fingerprint.Create(2, 5200, Encoding.UTF8.GetBytes("bob"), bobIdentity.PublicKey, Encoding.UTF8.GetBytes("alice"), aliceIdentity.PublicKey);
 Console.WriteLine($"Safety number: {Group(onAlicesPhone.DisplayString)}");
 Console.WriteLine($"Bob scans Alice's code: {(onBobsPhone.CompareScannable(onAlicesPhone.GetScannableEncoding()) ? "verified" : "MISMATCH")}");
 
