@@ -1,0 +1,177 @@
+using E2EMessaging.Protocol;
+using E2EMessaging.Protocol.Crypto;
+using E2EMessaging.Protocol.Kem;
+using E2EMessaging.Protocol.Keys;
+
+namespace E2EMessaging.Benchmarks.CompareLibsignal;
+
+/// <summary>
+/// The floor of each workload: the primitives it cannot avoid, each timed on its own with our implementations
+/// (the same ones the sessions call), times how often the workload needs it. Key generation (base and ratchet
+/// keys), record and message encoding are left out, so a floor is a lower bound, not a target.
+/// </summary>
+/// <remarks>
+/// The counts follow our code paths (SessionCipher.Setup/Encrypt/Decrypt, Pqxdh, RootKey, ChainKey, MessageKeys,
+/// SignalMessage's MAC) and agree with libsignal 0.103's (benchmarks/compare-libsignal/README.md):
+/// <list type="bullet">
+/// <item>session-setup: X25519 11 (alice: PQXDH 4 + first sending chain 1; bob: PQXDH 4 + DH ratchet step on the
+/// first message 2); XEdDSA verify 2 (signed prekey over 33 bytes, Kyber prekey over 1,569 bytes, both when the
+/// bundle is built); Kyber-1024 1 encaps + 1 decaps; HKDF 7 (2 PQXDH, 3 root-chain steps, 2 message keys);
+/// HMAC 6 (2 chain-key steps per side, the MAC computed and verified); AES-256-CBC 1 encrypt + 1 decrypt.</item>
+/// <item>encrypt-decrypt-160: HKDF 2 (message keys); HMAC 6; AES 1 + 1.</item>
+/// <item>ping-pong (per turn): X25519 2 (receiving chain + new sending chain); HKDF 4 (2 root-chain steps, 2 message
+/// keys); HMAC 6; AES 1 + 1.</item>
+/// </list>
+/// </remarks>
+internal sealed class Floors
+{
+    public const string X25519Agreement = "x25519-agreement";
+    public const string XEdDsaVerify33 = "xeddsa-verify (33 B, signed prekey)";
+    public const string XEdDsaVerify1569 = "xeddsa-verify (1569 B, Kyber prekey)";
+    public const string KyberEncaps = "kyber1024-encaps";
+    public const string KyberDecaps = "kyber1024-decaps";
+    public const string HkdfPqxdh = "hkdf (PQXDH: 192 B in, 96 B out)";
+    public const string HkdfRoot = "hkdf (root chain: 32 B in, 32 B salt, 64 B out)";
+    public const string HkdfMessage = "hkdf (message keys: 32 B in, 80 B out)";
+    public const string HmacChain = "hmac-sha256 (chain step, 1 B)";
+    public const string HmacMacSetup = "hmac-sha256 (message MAC, PreKey's inner message)";
+    public const string HmacMacWhisper = "hmac-sha256 (message MAC, Whisper message)";
+    public const string AesEncrypt = "aes-256-cbc encrypt (160 B)";
+    public const string AesDecrypt = "aes-256-cbc decrypt (176 B)";
+
+    // Not part of any floor (key generation and signing), reported for the breakdown.
+    public const string X25519KeyGen = "x25519 public key from private (keygen, not in floors)";
+    public const string KyberKeyGen = "kyber1024-keygen (not in floors)";
+    public const string XEdDsaSign = "xeddsa-sign (33 B, not in floors)";
+
+    /// <summary>Per workload: primitive → calls per operation.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts = new Dictionary<string, IReadOnlyDictionary<string, int>>
+    {
+        ["session-setup"] = new Dictionary<string, int>
+        {
+            [X25519Agreement] = 11,
+            [XEdDsaVerify33] = 1,
+            [XEdDsaVerify1569] = 1,
+            [KyberEncaps] = 1,
+            [KyberDecaps] = 1,
+            [HkdfPqxdh] = 2,
+            [HkdfRoot] = 3,
+            [HkdfMessage] = 2,
+            [HmacChain] = 4,
+            [HmacMacSetup] = 2,
+            [AesEncrypt] = 1,
+            [AesDecrypt] = 1,
+        },
+        ["encrypt-decrypt-160"] = new Dictionary<string, int>
+        {
+            [HkdfMessage] = 2,
+            [HmacChain] = 4,
+            [HmacMacWhisper] = 2,
+            [AesEncrypt] = 1,
+            [AesDecrypt] = 1,
+        },
+        ["ping-pong"] = new Dictionary<string, int>
+        {
+            [X25519Agreement] = 2,
+            [HkdfRoot] = 2,
+            [HkdfMessage] = 2,
+            [HmacChain] = 4,
+            [HmacMacWhisper] = 2,
+            [AesEncrypt] = 1,
+            [AesDecrypt] = 1,
+        },
+    };
+
+    private Floors(Dictionary<string, double> micros)
+    {
+        Micros = micros;
+    }
+
+    /// <summary>µs per call of each primitive.</summary>
+    public Dictionary<string, double> Micros { get; }
+
+    /// <summary>The floor of <paramref name="workload"/> in µs per operation.</summary>
+    public double Of(string workload) => Counts[workload].Sum(count => count.Value * Micros[count.Key]);
+
+    /// <summary>Times every primitive. The MAC inputs are as long as the workloads' real ones.</summary>
+    public static Floors Measure(double warmupMs, double budgetMs, int setupMacInputLength, int whisperMacInputLength, Action<string> progress)
+    {
+        var random = new Random(42);
+        byte[] Bytes(int length)
+        {
+            var bytes = new byte[length];
+            random.NextBytes(bytes);
+            return bytes;
+        }
+
+        using PrivateKey ours = PrivateKey.Generate();
+        using PrivateKey theirs = PrivateKey.Generate();
+        byte[] ourKey = ours.Serialize();
+        byte[] theirPublic = theirs.GetPublicKey().KeyBytes.ToArray();
+        byte[] shared = new byte[32];
+
+        byte[] signedPreKey = theirs.GetPublicKey().Serialize();
+        byte[] signedPreKeySignature = ours.CalculateSignature(signedPreKey);
+        byte[] kyberPublic = new byte[Kyber1024.PublicKeyLength];
+        byte[] kyberSecret = new byte[Kyber1024.SecretKeyLength];
+        Kyber1024.GenerateKeyPair(SystemRandomSource.Instance, kyberPublic, kyberSecret);
+        byte[] kyberPreKey = [KyberPublicKey.TypeByte, .. kyberPublic];
+        byte[] kyberPreKeySignature = ours.CalculateSignature(kyberPreKey);
+        byte[] identityMontgomery = ours.GetPublicKey().KeyBytes.ToArray();
+        byte[] kyberCiphertext = new byte[Kyber1024.CiphertextLength];
+        Kyber1024.Encapsulate(kyberPublic, SystemRandomSource.Instance, kyberCiphertext, shared);
+
+        byte[] pqxdhInput = Bytes(32 * 6);
+        byte[] key32 = Bytes(32);
+        byte[] salt32 = Bytes(32);
+        byte[] hkdfOutput = new byte[96];
+        byte[] pqxdhInfo = "WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024"u8.ToArray();
+        byte[] rootInfo = "WhisperRatchet"u8.ToArray();
+        byte[] messageInfo = "WhisperMessageKeys"u8.ToArray();
+        byte[] one = [0x01];
+        byte[] mac = new byte[32];
+        byte[] setupMacInput = Bytes(setupMacInputLength);
+        byte[] whisperMacInput = Bytes(whisperMacInputLength);
+        byte[] iv = Bytes(16);
+        byte[] plaintext = Bytes(160);
+        byte[] ciphertext = Aes256Cbc.Encrypt(key32, iv, plaintext);
+        byte[] publicOut = new byte[32];
+
+        var primitives = new (string Name, Action Run)[]
+        {
+            (X25519Agreement, () => X25519.TryAgree(ourKey, theirPublic, shared)),
+            (XEdDsaVerify33, () => Require(XEdDsa.Verify(identityMontgomery, signedPreKey, signedPreKeySignature))),
+            (XEdDsaVerify1569, () => Require(XEdDsa.Verify(identityMontgomery, kyberPreKey, kyberPreKeySignature))),
+            (KyberEncaps, () => Kyber1024.Encapsulate(kyberPublic, SystemRandomSource.Instance, kyberCiphertext, shared)),
+            (KyberDecaps, () => Kyber1024.Decapsulate(kyberSecret, kyberCiphertext, shared)),
+            (HkdfPqxdh, () => Kdf.Hkdf(pqxdhInput, [], pqxdhInfo, hkdfOutput.AsSpan(0, 96))),
+            (HkdfRoot, () => Kdf.Hkdf(key32, salt32, rootInfo, hkdfOutput.AsSpan(0, 64))),
+            (HkdfMessage, () => Kdf.Hkdf(key32, [], messageInfo, hkdfOutput.AsSpan(0, 80))),
+            (HmacChain, () => Kdf.HmacSha256(key32, one, mac)),
+            (HmacMacSetup, () => Kdf.HmacSha256(key32, setupMacInput, mac)),
+            (HmacMacWhisper, () => Kdf.HmacSha256(key32, whisperMacInput, mac)),
+            (AesEncrypt, () => Aes256Cbc.Encrypt(key32, iv, plaintext)),
+            (AesDecrypt, () => Require(Aes256Cbc.TryDecrypt(key32, iv, ciphertext, out _))),
+            (X25519KeyGen, () => X25519.DerivePublicKey(ourKey, publicOut)),
+            (KyberKeyGen, () => Kyber1024.GenerateKeyPair(SystemRandomSource.Instance, kyberPublic, kyberSecret)),
+            (XEdDsaSign, () => ours.CalculateSignature(signedPreKey)),
+        };
+
+        var micros = new Dictionary<string, double>();
+        foreach ((string name, Action run) in primitives)
+        {
+            micros[name] = Harness.MeasurePrimitive(run, warmupMs, budgetMs);
+            progress($"{name}: {micros[name]:F3} µs");
+        }
+
+        return new Floors(micros);
+    }
+
+    private static void Require(bool ok)
+    {
+        if (!ok)
+        {
+            throw new InvalidOperationException("A primitive failed while it was being timed.");
+        }
+    }
+}
