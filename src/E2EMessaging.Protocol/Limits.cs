@@ -54,4 +54,10 @@ internal static class Limits
     /// as pointers, so real messages are far smaller; the bound stops a hostile peer from making us buffer more.
     /// </summary>
     public const int MaxMessageLength = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// Sender-key states kept per (sender, distribution id), newest first (libsignal: MAX_SENDER_KEY_STATES): a
+    /// member that rotates its key keeps old ones decryptable for late messages, up to this many.
+    /// </summary>
+    public const int MaxSenderKeyStates = 5;
 }

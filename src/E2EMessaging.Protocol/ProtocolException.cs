@@ -53,6 +53,9 @@ public enum ProtocolErrorKind
 
     /// <summary>A message is further ahead in its chain than the protocol allows (see the forward-jump limit).</summary>
     MessageTooFarAhead,
+
+    /// <summary>There is no sender key for this (sender, distribution id, chain id): the sender's distribution message has not been processed.</summary>
+    NoSenderKeyState,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using E2EMessaging.Protocol.Groups;
 using E2EMessaging.Protocol.Keys;
 using E2EMessaging.Protocol.PreKeys;
 using E2EMessaging.Protocol.Sessions;
@@ -5,11 +6,11 @@ using E2EMessaging.Protocol.Sessions;
 namespace E2EMessaging.Protocol.Storage;
 
 /// <summary>
-/// All five stores in memory behind one object, for tests, samples and short-lived clients: each call goes to
-/// <see cref="IdentityStore"/>, <see cref="SessionStore"/>, <see cref="PreKeyStore"/>, <see cref="SignedPreKeyStore"/>
-/// or <see cref="KyberPreKeyStore"/>. Thread-safe; nothing is persisted. Disposing it wipes the identity private key.
+/// All six stores in memory behind one object, for tests, samples and short-lived clients: each call goes to
+/// <see cref="IdentityStore"/>, <see cref="SessionStore"/>, <see cref="PreKeyStore"/>, <see cref="SignedPreKeyStore"/>,
+/// <see cref="KyberPreKeyStore"/> or <see cref="SenderKeyStore"/>. Thread-safe; nothing is persisted. Disposing it wipes the identity private key.
 /// </summary>
-public sealed class InMemoryProtocolStore : IIdentityKeyStore, ISessionStore, IPreKeyStore, ISignedPreKeyStore, IKyberPreKeyStore, IDisposable
+public sealed class InMemoryProtocolStore : IIdentityKeyStore, ISessionStore, IPreKeyStore, ISignedPreKeyStore, IKyberPreKeyStore, ISenderKeyStore, IDisposable
 {
     /// <summary>Creates empty stores for this device's identity (the identity store keeps its own copy of the key pair).</summary>
     public InMemoryProtocolStore(IdentityKeyPair identityKeyPair, uint localRegistrationId)
@@ -31,6 +32,17 @@ public sealed class InMemoryProtocolStore : IIdentityKeyStore, ISessionStore, IP
 
     /// <summary>The Kyber prekeys.</summary>
     public InMemoryKyberPreKeyStore KyberPreKeyStore { get; } = new();
+
+    /// <summary>The sender keys (groups).</summary>
+    public InMemorySenderKeyStore SenderKeyStore { get; } = new();
+
+    /// <inheritdoc />
+    public ValueTask<SenderKeyRecord?> LoadSenderKeyAsync(ProtocolAddress sender, Guid distributionId, CancellationToken cancellationToken = default)
+        => SenderKeyStore.LoadSenderKeyAsync(sender, distributionId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask StoreSenderKeyAsync(ProtocolAddress sender, Guid distributionId, SenderKeyRecord record, CancellationToken cancellationToken = default)
+        => SenderKeyStore.StoreSenderKeyAsync(sender, distributionId, record, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IdentityKeyPair> GetIdentityKeyPairAsync(CancellationToken cancellationToken = default)

@@ -30,6 +30,16 @@ public sealed class HostileInputTests
         return (preKey, whisper, await bob.SessionBytesAsync(alice));
     }).GetAwaiter().GetResult());
 
+    /// <summary>A real group message, distribution message and sender key record.</summary>
+    private static readonly Lazy<(byte[] Message, byte[] Distribution, byte[] Record)> SampleGroup = new(() => Task.Run(async () =>
+    {
+        var alice = new Groups.Member("alice");
+        Guid group = Guid.NewGuid();
+        byte[] distribution = (await alice.Cipher.CreateDistributionMessageAsync(alice.Address, group)).Serialize();
+        byte[] message = (await alice.SendAsync(group, "to the group")).Serialize();
+        return (message, distribution, await alice.RecordBytesAsync(alice, group));
+    }).GetAwaiter().GetResult());
+
     private static readonly Fingerprint SomeFingerprint = Fingerprint.Create(2, 2, [1], Identity.PublicKey, [2], PrivateKey.Generate().GetPublicKey());
 
     private static readonly Dictionary<string, (Action<byte[]> Decode, byte[] Valid)> Decoders = new()
@@ -46,6 +56,9 @@ public sealed class HostileInputTests
         ["SignalMessage"] = (b => SignalMessage.Deserialize(b), SampleMessages.Value.Whisper),
         ["PreKeySignalMessage"] = (b => PreKeySignalMessage.Deserialize(b), SampleMessages.Value.PreKey),
         ["SessionRecord"] = (b => SessionRecord.Deserialize(b), SampleMessages.Value.Record),
+        ["SenderKeyMessage"] = (b => SenderKeyMessage.Deserialize(b), SampleGroup.Value.Message),
+        ["SenderKeyDistributionMessage"] = (b => SenderKeyDistributionMessage.Deserialize(b), SampleGroup.Value.Distribution),
+        ["SenderKeyRecord"] = (b => Protocol.Groups.SenderKeyRecord.Deserialize(b), SampleGroup.Value.Record),
     };
 
     /// <summary>Each decoder with a valid input to mutate.</summary>
