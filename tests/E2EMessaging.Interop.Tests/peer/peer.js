@@ -80,6 +80,17 @@ function array(args, name) {
   return v;
 }
 
+// A distribution id: a UUID string, kept lower-case (libsignal's stringify form).
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function uuidArg(args, name) {
+  const v = str(args, name);
+  if (!UUID.test(v)) {
+    throw new TypeError(`argument '${name}' must be a UUID string`);
+  }
+  return v.toLowerCase();
+}
+
 function b64(u8) {
   return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength).toString('base64');
 }
@@ -234,6 +245,25 @@ function makePreKeyStores() {
   };
 }
 
+// Sender-key records, kept serialized, per (sender address, distribution id). A missing record
+// is `null`, as in libsignal's own in-memory store.
+function makeSenderKeyStore() {
+  class InMemorySenderKeyStore extends S.SenderKeyStore {
+    constructor() {
+      super();
+      this.records = new Map();
+    }
+    async saveSenderKey(sender, distributionId, record) {
+      this.records.set(`${addressKey(sender)}/${distributionId.toLowerCase()}`, record.serialize());
+    }
+    async getSenderKey(sender, distributionId) {
+      const stored = this.records.get(`${addressKey(sender)}/${distributionId.toLowerCase()}`);
+      return stored === undefined ? null : S.SenderKeyRecord.deserialize(stored);
+    }
+  }
+  return new InMemorySenderKeyStore();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parties: named libsignal clients that live in this process, each with its own identity and
 // stores, so that whole sessions can run inside libsignal.
@@ -274,6 +304,32 @@ function bundleFromArgs(a) {
     S.KEMPublicKey.deserialize(bytes(a, 'kyberPreKeyPublic')),
     bytes(a, 'kyberPreKeySignature'),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group members: named libsignal devices with a sender-key store, for sender-key (group) messaging.
+
+const groupMembers = new Map();
+
+function groupMember(name) {
+  const m = groupMembers.get(name);
+  if (m === undefined) {
+    throw new Error(`no group member named '${name}' (groupMemberCreate first)`);
+  }
+  return m;
+}
+
+function senderAddress(a) {
+  return S.ProtocolAddress.new(str(a, 'senderName'), int(a, 'senderDeviceId'));
+}
+
+// One group message for the batch ops: the outcome of each, so one refusal does not hide the rest.
+async function groupDecryptOne(m, sender, serialized) {
+  try {
+    return { ok: true, plaintext: b64(await S.groupDecrypt(sender, m.senderKeyStore, serialized)) };
+  } catch (err) {
+    return { ok: false, error: errorText(err) };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -640,6 +696,122 @@ const ops = {
       signedPreKeyId: m.signedPreKeyId(),
       serialized: b64(m.serialize()),
     };
+  },
+
+  // --- group members: sender keys ---------------------------------------------------------------
+  // A group member is created once per name (groupMemberCreate replaces an existing one) and
+  // holds a sender-key store. Its own address is (name, deviceId); the sending member of a
+  // received message or distribution message is named by senderName and senderDeviceId.
+  groupMemberCreate(a) {
+    const name = str(a, 'name');
+    const deviceId = int(a, 'deviceId');
+    groupMembers.set(name, {
+      name,
+      deviceId,
+      address: S.ProtocolAddress.new(name, deviceId),
+      senderKeyStore: makeSenderKeyStore(),
+    });
+    return { name, deviceId };
+  },
+
+  // The member's own distribution message (creates its sender key on first use).
+  async groupCreateDistribution(a) {
+    const m = groupMember(str(a, 'name'));
+    const message = await S.SenderKeyDistributionMessage.create(m.address, uuidArg(a, 'distributionId'), m.senderKeyStore);
+    return { serialized: b64(message.serialize()) };
+  },
+
+  async groupProcessDistribution(a) {
+    const m = groupMember(str(a, 'name'));
+    await S.processSenderKeyDistributionMessage(
+      senderAddress(a), S.SenderKeyDistributionMessage.deserialize(bytes(a, 'serialized')), m.senderKeyStore);
+    return {};
+  },
+
+  // type is CiphertextMessageType.SenderKey (7); serialized is the SenderKeyMessage.
+  async groupEncrypt(a) {
+    const m = groupMember(str(a, 'name'));
+    const message = await S.groupEncrypt(m.address, uuidArg(a, 'distributionId'), m.senderKeyStore, bytes(a, 'plaintext'));
+    return { type: message.type(), serialized: b64(message.serialize()) };
+  },
+  async groupEncryptBatch(a) {
+    const m = groupMember(str(a, 'name'));
+    const distributionId = uuidArg(a, 'distributionId');
+    const plaintexts = array(a, 'plaintexts').map((_, i, all) => bytes(all, i));
+    const messages = [];
+    for (const plaintext of plaintexts) {
+      const message = await S.groupEncrypt(m.address, distributionId, m.senderKeyStore, plaintext);
+      messages.push(b64(message.serialize()));
+    }
+    return { messages };
+  },
+  // Encrypts count empty messages and drops them (messages lost on the way): moves the
+  // member's chain on by count iterations without shipping the messages.
+  async groupEncryptDiscard(a) {
+    const m = groupMember(str(a, 'name'));
+    const distributionId = uuidArg(a, 'distributionId');
+    const count = int(a, 'count');
+    const empty = new Uint8Array(0);
+    for (let i = 0; i < count; i++) {
+      await S.groupEncrypt(m.address, distributionId, m.senderKeyStore, empty);
+    }
+    return { count };
+  },
+
+  async groupDecrypt(a) {
+    const m = groupMember(str(a, 'name'));
+    return { plaintext: b64(await S.groupDecrypt(senderAddress(a), m.senderKeyStore, bytes(a, 'serialized'))) };
+  },
+  // items: [{senderName, senderDeviceId, serialized}], decrypted in order. Each result is
+  // {ok: true, plaintext} or {ok: false, error} (the error text as an ok:false response carries it).
+  async groupDecryptBatch(a) {
+    const m = groupMember(str(a, 'name'));
+    const items = array(a, 'items').map((item) => ({ sender: senderAddress(item), serialized: bytes(item, 'serialized') }));
+    const results = [];
+    for (const { sender, serialized } of items) {
+      results.push(await groupDecryptOne(m, sender, serialized));
+    }
+    return { results };
+  },
+
+  // The member's stored SenderKeyRecord for (sender, distribution); serialized is null when there is none.
+  async groupSenderKeyRecord(a) {
+    const m = groupMember(str(a, 'name'));
+    const record = await m.senderKeyStore.getSenderKey(senderAddress(a), uuidArg(a, 'distributionId'));
+    return { serialized: record === null ? null : b64(record.serialize()) };
+  },
+
+  // What the Node API exposes of sender-key messages. 0.103 exposes neither message's version
+  // byte nor the distribution message's signing key (nor the group message's signature); with
+  // signingKey, parseSenderKeyMessage also reports libsignal's verifySignature.
+  parseSenderKeyMessage(a) {
+    const m = S.SenderKeyMessage.deserialize(bytes(a, 'serialized'));
+    const signingKey = optBytes(a, 'signingKey');
+    return {
+      distributionId: m.distributionId(),
+      chainId: m.chainId(),
+      iteration: m.iteration(),
+      ciphertext: b64(m.ciphertext()),
+      serialized: b64(m.serialize()),
+      signatureValid: signingKey === null ? null : m.verifySignature(S.PublicKey.deserialize(signingKey)),
+    };
+  },
+  parseSenderKeyDistributionMessage(a) {
+    const m = S.SenderKeyDistributionMessage.deserialize(bytes(a, 'serialized'));
+    return {
+      distributionId: m.distributionId(),
+      chainId: m.chainId(),
+      iteration: m.iteration(),
+      chainKey: b64(m.chainKey()),
+      serialized: b64(m.serialize()),
+    };
+  },
+  // libsignal's own encoding of a version-3 distribution message with these fields.
+  senderKeyDistributionMessageNew(a) {
+    const m = S.SenderKeyDistributionMessage._new(
+      3, uuidArg(a, 'distributionId'), int(a, 'chainId'), int(a, 'iteration'), bytes(a, 'chainKey'),
+      S.PublicKey.deserialize(bytes(a, 'signingKey')));
+    return { serialized: b64(m.serialize()) };
   },
 
   // --- fingerprints ---------------------------------------------------------------------------
