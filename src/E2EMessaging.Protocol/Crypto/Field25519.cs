@@ -125,14 +125,39 @@ internal struct Field25519
         return !bytes.ContainsAnyExcept((byte)0);
     }
 
-    private readonly Field25519 Square() => this * this;
+    /// <summary>a², with the symmetric products computed once (15 multiplications instead of 25).</summary>
+    private readonly Field25519 Square()
+    {
+        ulong a0 = _l0, a1 = _l1, a2 = _l2, a3 = _l3, a4 = _l4;
+        ulong d0 = a0 * 2, d1 = a1 * 2, d2 = a2 * 2 * 19, d3 = a3 * 19, d4 = a4 * 19;
+        UInt128 r0 = Mul(a0, a0) + Mul(d1, d4) + Mul(d2, a3);
+        UInt128 r1 = Mul(d0, a1) + Mul(a2 * 2, d4) + Mul(a3, d3);
+        UInt128 r2 = Mul(d0, a2) + Mul(a1, a1) + Mul(a3 * 2, d4);
+        UInt128 r3 = Mul(d0, a3) + Mul(d1, a2) + Mul(a4, d4);
+        UInt128 r4 = Mul(d0, a4) + Mul(d1, a3) + Mul(a2, a2);
+
+        r1 += (ulong)(r0 >> 51);
+        r2 += (ulong)(r1 >> 51);
+        r3 += (ulong)(r2 >> 51);
+        r4 += (ulong)(r3 >> 51);
+        ulong c = (ulong)(r4 >> 51);
+        var result = new Field25519
+        {
+            _l0 = ((ulong)r0 & Mask51) + (c * 19),
+            _l1 = (ulong)r1 & Mask51,
+            _l2 = (ulong)r2 & Mask51,
+            _l3 = (ulong)r3 & Mask51,
+            _l4 = (ulong)r4 & Mask51,
+        };
+        return result.Carry();
+    }
 
     private readonly Field25519 SquareTimes(int count)
     {
         Field25519 r = this;
         for (int i = 0; i < count; i++)
         {
-            r = r * r;
+            r = r.Square();
         }
 
         return r;

@@ -11,6 +11,13 @@ public sealed class EcKeyPair : IDisposable
         PublicKey = privateKey.GetPublicKey();
     }
 
+    /// <summary>Pairs a private key with the public key stored beside it, trusting the store (as libsignal does) instead of deriving it again.</summary>
+    internal EcKeyPair(PrivateKey privateKey, PublicKey publicKey)
+    {
+        PrivateKey = privateKey;
+        PublicKey = publicKey;
+    }
+
     /// <summary>The public half.</summary>
     public PublicKey PublicKey { get; }
 

@@ -18,6 +18,13 @@ public sealed class IdentityKeyPair : IDisposable
         PublicKey = privateKey.GetPublicKey();
     }
 
+    /// <summary>Pairs a private key with a public key the caller knows belongs to it (a copy of a pair already checked), sparing the derivation.</summary>
+    internal IdentityKeyPair(PrivateKey privateKey, PublicKey publicKey)
+    {
+        PrivateKey = privateKey;
+        PublicKey = publicKey;
+    }
+
     /// <summary>The identity key.</summary>
     public PublicKey PublicKey { get; }
 

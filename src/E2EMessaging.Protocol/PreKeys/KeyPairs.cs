@@ -7,18 +7,15 @@ namespace E2EMessaging.Protocol.PreKeys;
 /// <summary>Shared checks for the stored prekey records.</summary>
 internal static class KeyPairs
 {
-    /// <summary>Reads a stored Curve25519 pair and refuses one whose public key does not belong to its private key.</summary>
+    /// <summary>
+    /// Reads a stored Curve25519 pair. Like libsignal, it trusts that the stored public key belongs to the private key
+    /// (records come from this device's own store): deriving it again would cost an X25519 base-point multiplication
+    /// on every load. A mismatched pair cannot leak anything; sessions built on it fail to authenticate.
+    /// </summary>
     public static EcKeyPair Read(ByteString publicKey, ByteString privateKey)
     {
         PublicKey storedPublic = PublicKey.Deserialize(publicKey.Span);
-        var pair = new EcKeyPair(PrivateKey.Deserialize(privateKey.Span));
-        if (!pair.PublicKey.Equals(storedPublic))
-        {
-            pair.Dispose();
-            ThrowHelper.Protocol(ProtocolErrorKind.InvalidKey, "The record's public key does not match its private key.");
-        }
-
-        return pair;
+        return new EcKeyPair(PrivateKey.Deserialize(privateKey.Span), storedPublic);
     }
 
     public static void CheckSignatureLength(ByteString signature)

@@ -97,7 +97,7 @@ public sealed class InMemoryIdentityKeyStore : IIdentityKeyStore, IDisposable
         byte[] privateKey = identityKeyPair.PrivateKey.Serialize();
         try
         {
-            return new IdentityKeyPair(PrivateKey.Deserialize(privateKey));
+            return new IdentityKeyPair(PrivateKey.Deserialize(privateKey), identityKeyPair.PublicKey);
         }
         finally
         {
