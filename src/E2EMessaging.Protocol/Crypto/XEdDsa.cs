@@ -22,18 +22,48 @@ internal static unsafe class XEdDsa
     /// <summary>Above this message size the hash input is rented from the pool instead of the stack.</summary>
     private const int StackLimit = 1024;
 
-    /// <summary>Signs <paramref name="message"/> with the clamped X25519 private key and 64 random bytes.</summary>
-    public static void Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> random, Span<byte> signature)
+    /// <summary>
+    /// The Edwards public key A = (k mod L)·B that signatures carry the sign of (public data, so a key may cache it
+    /// and pass it to <see cref="Sign"/>).
+    /// </summary>
+    public static void DeriveEdwardsPublicKey(ReadOnlySpan<byte> privateKey, Span<byte> edwardsPublicKey)
     {
-        if (privateKey.Length != 32 || random.Length != RandomLength || signature.Length != SignatureLength)
+        Sodium.EnsureInitialized();
+        Span<byte> wide = stackalloc byte[64];
+        Span<byte> a = stackalloc byte[32];
+        try
         {
-            ThrowHelper.Argument(nameof(signature), "XEdDSA takes a 32-byte key, 64 random bytes and a 64-byte output.");
+            fixed (byte* pWide = wide)
+            fixed (byte* pA = a)
+            fixed (byte* pEd = edwardsPublicKey)
+            {
+                privateKey.CopyTo(wide);
+                wide[32..].Clear();
+                Sodium.crypto_core_ed25519_scalar_reduce(pA, pWide);
+                Sodium.crypto_scalarmult_ed25519_base_noclamp(pEd, pA);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(wide);
+            CryptographicOperations.ZeroMemory(a);
+        }
+    }
+
+    /// <summary>
+    /// Signs <paramref name="message"/> with the clamped X25519 private key, its Edwards public key (from
+    /// <see cref="DeriveEdwardsPublicKey"/>) and 64 random bytes.
+    /// </summary>
+    public static void Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> edwardsPublicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> random, Span<byte> signature)
+    {
+        if (privateKey.Length != 32 || edwardsPublicKey.Length != 32 || random.Length != RandomLength || signature.Length != SignatureLength)
+        {
+            ThrowHelper.Argument(nameof(signature), "XEdDSA takes a 32-byte key, its 32-byte Edwards public key, 64 random bytes and a 64-byte output.");
         }
 
         Sodium.EnsureInitialized();
         Span<byte> wide = stackalloc byte[64];
         Span<byte> a = stackalloc byte[32];
-        Span<byte> edPublic = stackalloc byte[32];
         Span<byte> r = stackalloc byte[32];
         Span<byte> bigR = stackalloc byte[32];
         Span<byte> h = stackalloc byte[32];
@@ -47,19 +77,17 @@ internal static unsafe class XEdDsa
         {
             fixed (byte* pWide = wide)
             fixed (byte* pA = a)
-            fixed (byte* pEd = edPublic)
             fixed (byte* pR = r)
             fixed (byte* pBigR = bigR)
             fixed (byte* pH = h)
             fixed (byte* pHa = ha)
             fixed (byte* pS = s)
             {
-                // a = k mod L, A = a·B on the Edwards curve (the same point as the Montgomery key, with its own sign).
+                // a = k mod L; A = a·B was computed by the caller (the same point as the Montgomery key, with its own sign).
                 privateKey.CopyTo(wide);
                 wide[32..].Clear();
                 Sodium.crypto_core_ed25519_scalar_reduce(pA, pWide);
-                Sodium.crypto_scalarmult_ed25519_base_noclamp(pEd, pA);
-                byte signBit = (byte)(edPublic[31] & 0x80);
+                byte signBit = (byte)(edwardsPublicKey[31] & 0x80);
 
                 // r = SHA-512(0xFE || 0xFF×31 || k || M || Z) mod L
                 input[0] = 0xFE;
@@ -76,7 +104,7 @@ internal static unsafe class XEdDsa
                 // h = SHA-512(R || A || M) mod L
                 int hashLength = 64 + message.Length;
                 bigR.CopyTo(input);
-                edPublic.CopyTo(input[32..]);
+                edwardsPublicKey.CopyTo(input[32..]);
                 message.CopyTo(input[64..]);
                 SHA512.HashData(input[..hashLength], wide);
                 Sodium.crypto_core_ed25519_scalar_reduce(pH, pWide);

@@ -14,6 +14,9 @@ public sealed class PrivateKey : IDisposable
 
     private readonly byte[] _key;
     private PublicKey? _publicKey;
+
+    /// <summary>The Edwards form of the public key, which every signature needs (public data), computed on first use.</summary>
+    private byte[]? _edwardsPublicKey;
     private bool _disposed;
 
     private PrivateKey(byte[] pinnedKey)
@@ -69,7 +72,14 @@ public sealed class PrivateKey : IDisposable
         try
         {
             (random ?? SystemRandomSource.Instance).Fill(nonce);
-            XEdDsa.Sign(Key, message, nonce, signature);
+            if (_edwardsPublicKey is null)
+            {
+                var edwards = new byte[32];
+                XEdDsa.DeriveEdwardsPublicKey(Key, edwards);
+                _edwardsPublicKey = edwards;
+            }
+
+            XEdDsa.Sign(Key, _edwardsPublicKey, message, nonce, signature);
         }
         finally
         {
