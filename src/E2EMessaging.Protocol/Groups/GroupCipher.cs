@@ -24,6 +24,7 @@ public sealed class GroupCipher
     private readonly ISenderKeyStore _store;
     private readonly IRandomSource _random;
     private readonly AddressLocks _locks = new();
+    private readonly SigningKeyCache _signingKeys = new();
 
     /// <summary>Creates the cipher over <paramref name="store"/>.</summary>
     /// <param name="store">Sender-key records.</param>
@@ -136,7 +137,7 @@ public sealed class GroupCipher
             ThrowHelper.Protocol(ProtocolErrorKind.UnsupportedVersion, $"The sender key from {sender} has version {stateVersion}.");
         }
 
-        PublicKey signingKey = PublicKey.Deserialize(state.SenderSigningKey is null ? [] : state.SenderSigningKey.Public.Span);
+        PublicKey signingKey = _signingKeys.PublicKey(state.SenderSigningKey?.Public ?? ByteString.Empty);
         if (!message.VerifySignature(signingKey))
         {
             ThrowHelper.Protocol(ProtocolErrorKind.InvalidSignature, $"The group message from {sender} has a bad signature.");
@@ -177,6 +178,7 @@ public sealed class GroupCipher
             SenderChain.MessageKeys(seed, keys);
             byte[] ciphertext = Aes256Cbc.Encrypt(keys[16..], keys[..16], plaintext);
             using PrivateKey signingKey = PrivateKey.Deserialize(state.SenderSigningKey.Private.Span);
+            _signingKeys.AdoptEdwardsPublicKey(state.SenderSigningKey.Public, signingKey);
             return SenderKeyMessage.Create(distributionId, state.ChainId, iteration, ciphertext, signingKey, _random);
         }
         finally

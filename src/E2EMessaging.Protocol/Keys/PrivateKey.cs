@@ -72,14 +72,7 @@ public sealed class PrivateKey : IDisposable
         try
         {
             (random ?? SystemRandomSource.Instance).Fill(nonce);
-            if (_edwardsPublicKey is null)
-            {
-                var edwards = new byte[32];
-                XEdDsa.DeriveEdwardsPublicKey(Key, edwards);
-                _edwardsPublicKey = edwards;
-            }
-
-            XEdDsa.Sign(Key, _edwardsPublicKey, message, nonce, signature);
+            XEdDsa.Sign(Key, EdwardsPublicKey, message, nonce, signature);
         }
         finally
         {
@@ -88,6 +81,29 @@ public sealed class PrivateKey : IDisposable
 
         return signature;
     }
+
+    /// <summary>
+    /// The Edwards form of the public key that signatures need (public data). Computed once per object; a holder that
+    /// recreates the key often (a sender key loaded from its record for every message) may keep it and hand it back
+    /// through <see cref="AdoptEdwardsPublicKey"/>.
+    /// </summary>
+    internal byte[] EdwardsPublicKey
+    {
+        get
+        {
+            if (_edwardsPublicKey is null)
+            {
+                var edwards = new byte[32];
+                XEdDsa.DeriveEdwardsPublicKey(Key, edwards);
+                _edwardsPublicKey = edwards;
+            }
+
+            return _edwardsPublicKey;
+        }
+    }
+
+    /// <summary>Uses an Edwards public key computed earlier for this same key (see <see cref="EdwardsPublicKey"/>).</summary>
+    internal void AdoptEdwardsPublicKey(byte[] edwardsPublicKey) => _edwardsPublicKey = edwardsPublicKey;
 
     /// <summary>X25519 with <paramref name="theirKey"/> into a 32-byte span.</summary>
     /// <exception cref="ProtocolException">Their key is a low-order point (the agreement would be all zeros).</exception>
