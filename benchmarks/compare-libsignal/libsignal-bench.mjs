@@ -1,4 +1,4 @@
-// libsignal's half of benchmarks/compare-libsignal: the three session workloads run through
+// libsignal's half of benchmarks/compare-libsignal: the three session and two group workloads run through
 // @signalapp/libsignal-client (the copy the interop peer pins, in
 // tests/E2EMessaging.Interop.Tests/peer/node_modules; no second install).
 //
@@ -7,14 +7,15 @@
 //
 // Prints one JSON object on stdout:
 //   {"session-setup": {opsPerSec, meanMicros, p50Micros, n}, "encrypt-decrypt-160": {...},
-//    "ping-pong": {...}, "_meta": {...}}
+//    "ping-pong": {...}, "group-160": {...}, "group-4096": {...}, "_meta": {...}}
 // Progress goes to stderr. Each workload first runs for the warm-up time, then until its timed
 // iterations add up to the duration. Only the protocol work is timed: minting bob's fresh
 // one-time prekey and checking plaintexts happen outside the clock.
 //
 // The stores are in-memory but keep what a real host's database keeps: serialized bytes.
 // Every SessionRecord is serialize()d on save and deserialize()d on load, so each encrypt and
-// each decrypt pays one record load and one record store, as it would in an app.
+// each decrypt pays one record load and one record store, as it would in an app. The group workloads'
+// SenderKeyRecords are kept the same way, on the sender's side and on the receiver's.
 // --keep-record-objects (for diagnosis only, not what run.sh compares) keeps the SessionRecord
 // objects instead, which shows how much of each workload is record (de)serialization.
 
@@ -184,6 +185,31 @@ class SerializingSignedPreKeyStore extends S.SignedPreKeyStore {
   }
 }
 
+// Sender-key records per (sender address, distribution id), as the interop peer keeps them.
+class SerializingSenderKeyStore extends S.SenderKeyStore {
+  constructor() {
+    super();
+    this.records = new Map();
+  }
+  async saveSenderKey(sender, distributionId, record) {
+    this.records.set(`${addressKey(sender)}/${distributionId.toLowerCase()}`, keepRecordObjects ? record : record.serialize());
+  }
+  async getSenderKey(sender, distributionId) {
+    const stored = this.records.get(`${addressKey(sender)}/${distributionId.toLowerCase()}`);
+    if (stored === undefined) {
+      return null;
+    }
+    return keepRecordObjects ? stored : S.SenderKeyRecord.deserialize(stored);
+  }
+  size(sender, distributionId) {
+    const stored = this.records.get(`${addressKey(sender)}/${distributionId.toLowerCase()}`);
+    if (stored === undefined) {
+      return 0;
+    }
+    return keepRecordObjects ? stored.serialize().length : stored.length;
+  }
+}
+
 // Holds bob's last-resort Kyber prekey: kept after use; a repeated
 // (Kyber id, signed prekey id, base key) triple is a replay and throws.
 class SerializingKyberPreKeyStore extends S.KyberPreKeyStore {
@@ -320,7 +346,9 @@ async function establishedPair() {
 // Workloads. Each returns { prepare(), run(state) -> check }: prepare is untimed, run is timed,
 // the returned check (if any) runs untimed afterwards.
 
-const PLAINTEXT_160 = new Uint8Array(160).map((_, i) => i);
+// Bytes 0, 1, 2, ... (mod 256), as our side sends.
+const plaintextOf = (size) => new Uint8Array(size).map((_, i) => i & 0xff);
+const PLAINTEXT_160 = plaintextOf(160);
 
 async function sessionSetup() {
   const alice = await makeParty('alice', 1, 1111);
@@ -395,6 +423,44 @@ async function pingPong() {
   };
 }
 
+// group-160 and group-4096: alice encrypts a group message with her sender key (serialized), bob
+// parses and decrypts it (groupDecrypt takes the bytes). The sender key is distributed once, before
+// the warm-up (alice's SenderKeyDistributionMessage, serialized and parsed, processed by bob); the
+// chain advances normally, one iteration per message, so bob never skips a key.
+const GROUP_DISTRIBUTION_ID = 'd1d1d1d1-7000-11eb-b32a-33b8a8a487a6';
+
+async function group(size) {
+  const name = `group-${size}`;
+  const alice = S.ProtocolAddress.new('alice', 1);
+  const aliceStore = new SerializingSenderKeyStore();
+  const bobStore = new SerializingSenderKeyStore();
+  const plaintext = plaintextOf(size);
+  const distribution = await S.SenderKeyDistributionMessage.create(alice, GROUP_DISTRIBUTION_ID, aliceStore);
+  await S.processSenderKeyDistributionMessage(
+    alice, S.SenderKeyDistributionMessage.deserialize(distribution.serialize()), bobStore);
+  const sizes = {};
+  return {
+    sizes,
+    recordSizes() {
+      return {
+        aliceSenderKeyRecord: aliceStore.size(alice, GROUP_DISTRIBUTION_ID),
+        bobSenderKeyRecord: bobStore.size(alice, GROUP_DISTRIBUTION_ID),
+      };
+    },
+    async prepare() {
+      return null;
+    },
+    async run() {
+      const serialized = (await S.groupEncrypt(alice, GROUP_DISTRIBUTION_ID, aliceStore, plaintext)).serialize();
+      const decrypted = await S.groupDecrypt(alice, bobStore, serialized);
+      return () => {
+        check(decrypted, plaintext, name);
+        sizes.message = serialized.length;
+      };
+    },
+  };
+}
+
 const WORKLOADS = {
   'session-setup': {
     make: sessionSetup,
@@ -407,6 +473,14 @@ const WORKLOADS = {
   'ping-pong': {
     make: pingPong,
     what: 'directions alternate, so every message starts a new chain (DH ratchet step); one encrypt + decrypt per turn',
+  },
+  'group-160': {
+    make: () => group(160),
+    what: 'group message of 160 bytes: alice\'s groupEncrypt + serialize, bob\'s groupDecrypt of the bytes, on a sender key distributed once; the chain advances every message',
+  },
+  'group-4096': {
+    make: () => group(4096),
+    what: 'group message of 4096 bytes: alice\'s groupEncrypt + serialize, bob\'s groupDecrypt of the bytes, on a sender key distributed once; the chain advances every message',
   },
 };
 
@@ -447,8 +521,12 @@ async function runWorkload(name, options) {
   };
   const sizes = {
     ...workload.sizes,
-    aliceSessionRecord: workload.alice.sessionStore.size(workload.bob.address),
-    bobSessionRecord: workload.bob.sessionStore.size(workload.alice.address),
+    ...(workload.recordSizes
+      ? workload.recordSizes()
+      : {
+          aliceSessionRecord: workload.alice.sessionStore.size(workload.bob.address),
+          bobSessionRecord: workload.bob.sessionStore.size(workload.alice.address),
+        }),
   };
   return { result, sizes };
 }
@@ -476,10 +554,11 @@ async function main() {
     durationMs: options.durationMs,
     warmupMs: options.warmupMs,
     stores: keepRecordObjects
-      ? 'DIAGNOSTIC RUN (--keep-record-objects): the session store keeps SessionRecord objects, ' +
+      ? 'DIAGNOSTIC RUN (--keep-record-objects): the session and sender-key stores keep record objects, ' +
         'no serialize()/deserialize() per message; not comparable with run.sh numbers'
       : 'in-memory, holding serialized bytes: SessionRecord.serialize() on every save and ' +
-        'SessionRecord.deserialize() on every load (also prekey records and identity keys), as a real host does',
+        'SessionRecord.deserialize() on every load (also prekey records, identity keys and both sides\' ' +
+        'SenderKeyRecords), as a real host does',
     timed: 'protocol work only; minting bob\'s one-time prekey, clearing stores and checking plaintexts are untimed',
     workloads: Object.fromEntries(names.map((name) => [name, WORKLOADS[name].what])),
     bytesAtEnd: sizes,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command: runs the three session workloads through libsignal's Node binding and through
+# One command: runs the three session and two group workloads through libsignal's Node binding and through
 # E2EMessaging, one after the other on this machine, and prints the ratios beside each workload's
 # primitive floor. See README.md in this folder.
 #

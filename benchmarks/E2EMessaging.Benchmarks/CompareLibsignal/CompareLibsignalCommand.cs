@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace E2EMessaging.Benchmarks.CompareLibsignal;
 
 /// <summary>
-/// Our half of benchmarks/compare-libsignal (see its README): the three session workloads of libsignal-bench.mjs,
+/// Our half of benchmarks/compare-libsignal (see its README): the three session and two group workloads of libsignal-bench.mjs,
 /// timed the same way (warm-up, then a fixed duration of individually timed iterations), then each workload's
 /// floor, measured in the same process. Not BenchmarkDotNet: it has to finish in seconds.
 /// <code>
@@ -18,13 +18,15 @@ namespace E2EMessaging.Benchmarks.CompareLibsignal;
 /// </summary>
 internal static class CompareLibsignalCommand
 {
-    private static readonly string[] WorkloadNames = ["session-setup", "encrypt-decrypt-160", "ping-pong"];
+    private static readonly string[] WorkloadNames = ["session-setup", "encrypt-decrypt-160", "ping-pong", "group-160", "group-4096"];
 
     private static readonly Dictionary<string, string> Descriptions = new()
     {
         ["session-setup"] = "bundle bytes parsed + processPreKeyBundle + first encrypt (PreKey message, 160 bytes) + its decrypt; fresh one-time prekey each time (untimed)",
         ["encrypt-decrypt-160"] = "encrypt + decrypt of 160 bytes alice -> bob on an established chain (no DH ratchet step)",
         ["ping-pong"] = "directions alternate, so every message starts a new chain (DH ratchet step); one encrypt + decrypt per turn",
+        ["group-160"] = "group message of 160 bytes: alice's GroupCipher encrypt + serialize, bob's parse + decrypt, on a sender key distributed once; the chain advances every message",
+        ["group-4096"] = "group message of 4096 bytes: alice's GroupCipher encrypt + serialize, bob's parse + decrypt, on a sender key distributed once; the chain advances every message",
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -43,18 +45,46 @@ internal static class CompareLibsignalCommand
         var output = new JsonObject();
         var sizes = new JsonObject();
         var macInputLengths = new Dictionary<string, int>();
+        var groupSignedLengths = new Dictionary<string, int>();
         var results = new Dictionary<string, Harness.Measurement>();
         foreach (string name in options.Only)
         {
             Log($"{name} (warm-up {options.WarmupMs} ms, then {options.DurationMs} ms timed)...");
-            (Harness.Measurement measured, SessionParty alice, SessionParty bob, int macInputLength, int messageLength) = name switch
+            Harness.Measurement measured;
+            if (name.StartsWith("group-", StringComparison.Ordinal))
             {
-                "session-setup" => await RunWorkloadAsync(await SessionSetupWorkload.CreateAsync(), options),
-                "encrypt-decrypt-160" => await RunWorkloadAsync(await ChainWorkload.CreateAsync(), options),
-                _ => await RunWorkloadAsync(await PingPongWorkload.CreateAsync(), options),
-            };
+                GroupWorkload group = await GroupWorkload.CreateAsync(GroupSize(name));
+                measured = await MeasureAsync(group, options);
+                groupSignedLengths[name] = group.SignedLength;
+                (int senderRecord, int receiverRecord) = await group.RecordSizesAsync();
+                sizes[name] = new JsonObject
+                {
+                    ["message"] = group.LastMessage.Length,
+                    ["signedBody"] = group.SignedLength,
+                    ["aliceSenderKeyRecord"] = senderRecord,
+                    ["bobSenderKeyRecord"] = receiverRecord,
+                };
+            }
+            else
+            {
+                (measured, SessionParty alice, SessionParty bob, int macInputLength, int messageLength) = name switch
+                {
+                    "session-setup" => await RunWorkloadAsync(await SessionSetupWorkload.CreateAsync(), options),
+                    "encrypt-decrypt-160" => await RunWorkloadAsync(await ChainWorkload.CreateAsync(), options),
+                    _ => await RunWorkloadAsync(await PingPongWorkload.CreateAsync(), options),
+                };
+                macInputLengths[name] = macInputLength;
+                sizes[name] = new JsonObject
+                {
+                    [name == "session-setup" ? "preKeyMessage" : "message"] = messageLength,
+                    ["aliceSessionRecord"] = alice.Sessions.Size(bob.Address),
+                    ["bobSessionRecord"] = bob.Sessions.Size(alice.Address),
+                };
+                alice.Dispose();
+                bob.Dispose();
+            }
+
             results[name] = measured;
-            macInputLengths[name] = macInputLength;
             output[name] = new JsonObject
             {
                 ["opsPerSec"] = Math.Round(measured.OpsPerSec, 1),
@@ -62,24 +92,24 @@ internal static class CompareLibsignalCommand
                 ["p50Micros"] = Math.Round(measured.P50Micros, 2),
                 ["n"] = measured.N,
             };
-            sizes[name] = new JsonObject
-            {
-                [name == "session-setup" ? "preKeyMessage" : "message"] = messageLength,
-                ["aliceSessionRecord"] = alice.Sessions.Size(bob.Address),
-                ["bobSessionRecord"] = bob.Sessions.Size(alice.Address),
-            };
-            alice.Dispose();
-            bob.Dispose();
             Log($"  {measured.MeanMicros:F2} us/op over {measured.N} ops");
         }
 
-        // The floors, in the same process: the MAC inputs as long as the workloads' own (defaults if a workload was skipped).
+        // The floors, in the same process: the MAC inputs and the signed group-message bodies as long as the workloads'
+        // own (defaults, or one group message on a fresh sender key, if a workload was skipped).
+        foreach (string name in WorkloadNames.Where(n => n.StartsWith("group-", StringComparison.Ordinal) && !groupSignedLengths.ContainsKey(n)))
+        {
+            groupSignedLengths[name] = await GroupWorkload.SignedLengthAsync(GroupSize(name));
+        }
+
         Log($"floors: each primitive {options.FloorWarmupMs} ms warm-up, then {options.FloorDurationMs} ms timed...");
         Floors floors = Floors.Measure(
             options.FloorWarmupMs,
             options.FloorDurationMs,
             macInputLengths.GetValueOrDefault("session-setup", 66 + 261),
             macInputLengths.GetValueOrDefault("encrypt-decrypt-160", 66 + 216),
+            groupSignedLengths["group-160"],
+            groupSignedLengths["group-4096"],
             message => Log($"  {message}"));
 
         var floorsJson = new JsonObject();
@@ -108,13 +138,14 @@ internal static class CompareLibsignalCommand
             ["implementation"] = $"E2EMessaging ({System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}/{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores)",
             ["durationMs"] = options.DurationMs,
             ["warmupMs"] = options.WarmupMs,
-            ["stores"] = "in-memory, holding serialized bytes: SessionRecord.Serialize() on every store and SessionRecord.Deserialize() on every load (also prekey records), as a real host does",
-            ["spqr"] = "not run: our sessions do not run SPQR yet (libsignal 0.103 does, in every message), so our times leave out SPQR's work",
+            ["stores"] = "in-memory, holding serialized bytes: SessionRecord.Serialize() on every store and SessionRecord.Deserialize() on every load (also prekey records; SenderKeyRecord likewise on both sides of the group workloads), as a real host does",
+            ["spqr"] = "not run: our sessions do not run SPQR yet (libsignal 0.103 does, in every message), so our session times leave out SPQR's work; group messages have no SPQR on either side",
             ["timed"] = "protocol work only; minting bob's one-time prekey, clearing stores and checking plaintexts are untimed",
             ["workloads"] = new JsonObject(WorkloadNames.Where(options.Only.Contains).Select(n => KeyValuePair.Create(n, (JsonNode?)Descriptions[n]))),
             ["primitiveMicros"] = primitivesJson,
             ["floorCounts"] = countsJson,
             ["macInputBytes"] = new JsonObject(macInputLengths.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            ["groupSignedBytes"] = new JsonObject(groupSignedLengths.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["bytesAtEnd"] = sizes,
         };
 
@@ -130,20 +161,29 @@ internal static class CompareLibsignalCommand
 
     private static async Task<(Harness.Measurement Measured, SessionParty Alice, SessionParty Bob, int MacInputLength, int MessageLength)> RunWorkloadAsync<TInput>(Workload<TInput> workload, Options options)
     {
+        Harness.Measurement measured = await MeasureAsync(workload, options);
+        return (measured, workload.Alice, workload.Bob, workload.MacInputLength(), workload.LastMessage.Serialized.Length);
+    }
+
+    /// <summary>The warm-up, then the measurement (libsignal-bench.mjs's runWorkload).</summary>
+    private static async Task<Harness.Measurement> MeasureAsync<TInput>(TimedWorkload<TInput> workload, Options options)
+    {
         if (options.WarmupMs > 0)
         {
             await Harness.MeasureAsync(workload, options.WarmupMs);
         }
 
-        Harness.Measurement measured = await Harness.MeasureAsync(workload, options.DurationMs);
-        return (measured, workload.Alice, workload.Bob, workload.MacInputLength(), workload.LastMessage.Serialized.Length);
+        return await Harness.MeasureAsync(workload, options.DurationMs);
     }
+
+    /// <summary>The plaintext size of a group workload: group-160 → 160.</summary>
+    private static int GroupSize(string name) => int.Parse(name.AsSpan("group-".Length), CultureInfo.InvariantCulture);
 
     private static void PrintSummary(Options options, Dictionary<string, Harness.Measurement> results, Floors floors)
     {
         var culture = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine("E2EMessaging (.NET), compare-libsignal workloads (µs per operation; SPQR not run yet, libsignal runs it):");
+        Console.WriteLine("E2EMessaging (.NET), compare-libsignal workloads (µs per operation; sessions: SPQR not run yet, libsignal runs it):");
         Console.WriteLine(string.Create(culture, $"{"workload",-22}{"mean µs",12}{"p50 µs",12}{"ops/s",12}{"n",10}{"floor µs",12}{"ours/floor",12}"));
         foreach (string name in WorkloadNames.Where(options.Only.Contains))
         {

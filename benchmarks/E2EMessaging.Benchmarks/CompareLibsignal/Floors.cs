@@ -22,6 +22,12 @@ namespace E2EMessaging.Benchmarks.CompareLibsignal;
 /// <item>encrypt-decrypt-160: HKDF 2 (message keys); HMAC 6; AES 1 + 1.</item>
 /// <item>ping-pong (per turn): X25519 2 (receiving chain + new sending chain); HKDF 4 (2 root-chain steps, 2 message
 /// keys); HMAC 6; AES 1 + 1.</item>
+/// <item>group-160 and group-4096 (GroupCipher.EncryptAsync/DecryptAsync, SenderChain, SenderKeyMessage): XEdDSA
+/// 1 sign (sender) + 1 verify (receiver) over the message's signed body (the whole serialized SenderKeyMessage but
+/// its 64-byte signature: the real length is measured by the workload), the verifying key already in Edwards form (a
+/// receiver can cache it); HMAC 4 (SenderChain.NextSendingSeed and ConsumeSeed each compute the message-key seed,
+/// HMAC(ck, 0x01), and the next chain key, HMAC(ck, 0x02)); HKDF 2 ("WhisperGroup", 32 B in, 48 B out: IV and AES key,
+/// once per side); AES-256-CBC 1 encrypt (size) + 1 decrypt (size rounded up to the next 16-byte block).</item>
 /// </list>
 /// </remarks>
 internal sealed class Floors
@@ -39,6 +45,13 @@ internal sealed class Floors
     public const string HmacMacWhisper = "hmac-sha256 (message MAC, Whisper message)";
     public const string AesEncrypt = "aes-256-cbc encrypt (160 B)";
     public const string AesDecrypt = "aes-256-cbc decrypt (176 B)";
+    public const string XEdDsaSignGroup160 = "xeddsa-sign (group-160 signed body, Edwards key cached)";
+    public const string XEdDsaVerifyGroup160 = "xeddsa-verify (group-160 signed body, key already converted)";
+    public const string XEdDsaSignGroup4096 = "xeddsa-sign (group-4096 signed body, Edwards key cached)";
+    public const string XEdDsaVerifyGroup4096 = "xeddsa-verify (group-4096 signed body, key already converted)";
+    public const string HkdfGroup = "hkdf (sender-key message keys, WhisperGroup: 32 B in, 48 B out)";
+    public const string AesEncrypt4096 = "aes-256-cbc encrypt (4096 B)";
+    public const string AesDecrypt4112 = "aes-256-cbc decrypt (4112 B)";
 
     // Not part of any floor (key generation and signing), reported for the breakdown.
     public const string X25519KeyGen = "x25519 public key from private (keygen, not in floors)";
@@ -81,6 +94,24 @@ internal sealed class Floors
             [AesEncrypt] = 1,
             [AesDecrypt] = 1,
         },
+        ["group-160"] = new Dictionary<string, int>
+        {
+            [XEdDsaSignGroup160] = 1,
+            [XEdDsaVerifyGroup160] = 1,
+            [HmacChain] = 4,
+            [HkdfGroup] = 2,
+            [AesEncrypt] = 1,
+            [AesDecrypt] = 1,
+        },
+        ["group-4096"] = new Dictionary<string, int>
+        {
+            [XEdDsaSignGroup4096] = 1,
+            [XEdDsaVerifyGroup4096] = 1,
+            [HmacChain] = 4,
+            [HkdfGroup] = 2,
+            [AesEncrypt4096] = 1,
+            [AesDecrypt4112] = 1,
+        },
     };
 
     private Floors(Dictionary<string, double> micros)
@@ -94,8 +125,8 @@ internal sealed class Floors
     /// <summary>The floor of <paramref name="workload"/> in µs per operation.</summary>
     public double Of(string workload) => Counts[workload].Sum(count => count.Value * Micros[count.Key]);
 
-    /// <summary>Times every primitive. The MAC inputs are as long as the workloads' real ones.</summary>
-    public static Floors Measure(double warmupMs, double budgetMs, int setupMacInputLength, int whisperMacInputLength, Action<string> progress)
+    /// <summary>Times every primitive. The MAC inputs and the group messages' signed bodies are as long as the workloads' real ones.</summary>
+    public static Floors Measure(double warmupMs, double budgetMs, int setupMacInputLength, int whisperMacInputLength, int group160SignedLength, int group4096SignedLength, Action<string> progress)
     {
         var random = new Random(42);
         byte[] Bytes(int length)
@@ -140,6 +171,19 @@ internal sealed class Floors
         byte[] ciphertext = Aes256Cbc.Encrypt(key32, iv, plaintext);
         byte[] publicOut = new byte[32];
 
+        // Group messages: a sender key signs the serialized message body and the receiver verifies it with the key
+        // already in Edwards form. The private key object keeps its Edwards public key after the first signature.
+        using PrivateKey senderKey = PrivateKey.Generate();
+        byte[] senderEdwards = new byte[32];
+        Require(XEdDsa.TryConvertToEdwards(senderKey.GetPublicKey().KeyBytes, senderEdwards));
+        byte[] groupBody160 = Bytes(group160SignedLength);
+        byte[] groupSignature160 = senderKey.CalculateSignature(groupBody160);
+        byte[] groupBody4096 = Bytes(group4096SignedLength);
+        byte[] groupSignature4096 = senderKey.CalculateSignature(groupBody4096);
+        byte[] groupInfo = "WhisperGroup"u8.ToArray();
+        byte[] plaintext4096 = Bytes(4096);
+        byte[] ciphertext4112 = Aes256Cbc.Encrypt(key32, iv, plaintext4096);
+
         var primitives = new (string Name, Action Run)[]
         {
             (X25519Agreement, () => X25519.TryAgree(ourKey, theirPublic, shared)),
@@ -155,6 +199,13 @@ internal sealed class Floors
             (HmacMacWhisper, () => Kdf.HmacSha256(key32, whisperMacInput, mac)),
             (AesEncrypt, () => Aes256Cbc.Encrypt(key32, iv, plaintext)),
             (AesDecrypt, () => Require(Aes256Cbc.TryDecrypt(key32, iv, ciphertext, out _))),
+            (XEdDsaSignGroup160, () => senderKey.CalculateSignature(groupBody160)),
+            (XEdDsaVerifyGroup160, () => Require(XEdDsa.VerifyEdwards(senderEdwards, groupBody160, groupSignature160))),
+            (XEdDsaSignGroup4096, () => senderKey.CalculateSignature(groupBody4096)),
+            (XEdDsaVerifyGroup4096, () => Require(XEdDsa.VerifyEdwards(senderEdwards, groupBody4096, groupSignature4096))),
+            (HkdfGroup, () => Kdf.Hkdf(key32, [], groupInfo, hkdfOutput.AsSpan(0, 48))),
+            (AesEncrypt4096, () => Aes256Cbc.Encrypt(key32, iv, plaintext4096)),
+            (AesDecrypt4112, () => Require(Aes256Cbc.TryDecrypt(key32, iv, ciphertext4112, out _))),
             (X25519KeyGen, () => X25519.DerivePublicKey(ourKey, publicOut)),
             (KyberKeyGen, () => Kyber1024.GenerateKeyPair(SystemRandomSource.Instance, kyberPublic, kyberSecret)),
             (XEdDsaSign, () => ours.CalculateSignature(signedPreKey)),

@@ -31,7 +31,7 @@ internal static class Harness
         }
     }
 
-    public static async Task<Measurement> MeasureAsync<TInput>(Workload<TInput> workload, double budgetMs)
+    public static async Task<Measurement> MeasureAsync<TInput>(TimedWorkload<TInput> workload, double budgetMs)
     {
         var micros = new List<double>();
         long timed = 0;
