@@ -55,20 +55,7 @@ internal struct Field25519
         UInt128 r3 = Mul(a._l0, b._l3) + Mul(a._l1, b._l2) + Mul(a._l2, b._l1) + Mul(a._l3, b._l0) + Mul(a._l4, b4);
         UInt128 r4 = Mul(a._l0, b._l4) + Mul(a._l1, b._l3) + Mul(a._l2, b._l2) + Mul(a._l3, b._l1) + Mul(a._l4, b._l0);
 
-        r1 += (ulong)(r0 >> 51);
-        r2 += (ulong)(r1 >> 51);
-        r3 += (ulong)(r2 >> 51);
-        r4 += (ulong)(r3 >> 51);
-        ulong c = (ulong)(r4 >> 51);
-        var result = new Field25519
-        {
-            _l0 = ((ulong)r0 & Mask51) + (c * 19),
-            _l1 = (ulong)r1 & Mask51,
-            _l2 = (ulong)r2 & Mask51,
-            _l3 = (ulong)r3 & Mask51,
-            _l4 = (ulong)r4 & Mask51,
-        };
-        return result.Carry();
+        return Reduce(r0, r1, r2, r3, r4);
     }
 
     /// <summary>z^(p-2) = z^-1 (and 0 for 0), by the usual addition chain for 2^255 - 21.</summary>
@@ -136,20 +123,7 @@ internal struct Field25519
         UInt128 r3 = Mul(d0, a3) + Mul(d1, a2) + Mul(a4, d4);
         UInt128 r4 = Mul(d0, a4) + Mul(d1, a3) + Mul(a2, a2);
 
-        r1 += (ulong)(r0 >> 51);
-        r2 += (ulong)(r1 >> 51);
-        r3 += (ulong)(r2 >> 51);
-        r4 += (ulong)(r3 >> 51);
-        ulong c = (ulong)(r4 >> 51);
-        var result = new Field25519
-        {
-            _l0 = ((ulong)r0 & Mask51) + (c * 19),
-            _l1 = (ulong)r1 & Mask51,
-            _l2 = (ulong)r2 & Mask51,
-            _l3 = (ulong)r3 & Mask51,
-            _l4 = (ulong)r4 & Mask51,
-        };
-        return result.Carry();
+        return Reduce(r0, r1, r2, r3, r4);
     }
 
     private readonly Field25519 SquareTimes(int count)
@@ -180,4 +154,23 @@ internal struct Field25519
     }
 
     private static UInt128 Mul(ulong a, ulong b) => Math.BigMul(a, b);
+
+    /// <summary>Carries 128-bit column sums back into five 51-bit limbs (2^255 ≡ 19).</summary>
+    private static Field25519 Reduce(UInt128 r0, UInt128 r1, UInt128 r2, UInt128 r3, UInt128 r4)
+    {
+        r1 += (ulong)(r0 >> 51);
+        r2 += (ulong)(r1 >> 51);
+        r3 += (ulong)(r2 >> 51);
+        r4 += (ulong)(r3 >> 51);
+        ulong c = (ulong)(r4 >> 51);
+        var result = new Field25519
+        {
+            _l0 = ((ulong)r0 & Mask51) + (c * 19),
+            _l1 = (ulong)r1 & Mask51,
+            _l2 = (ulong)r2 & Mask51,
+            _l3 = (ulong)r3 & Mask51,
+            _l4 = (ulong)r4 & Mask51,
+        };
+        return result.Carry();
+    }
 }

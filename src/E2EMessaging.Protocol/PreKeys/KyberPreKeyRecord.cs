@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
 using E2EMessaging.Protocol.Keys;
-using E2EMessaging.Protocol.Proto.Storage;
-using Google.Protobuf;
 
 namespace E2EMessaging.Protocol.PreKeys;
 
@@ -48,12 +45,11 @@ public sealed class KyberPreKeyRecord : IDisposable
 
     /// <summary>Reads the stored form.</summary>
     /// <exception cref="ProtocolException">Not valid protobuf, a bad or mismatched key, or a signature that is not 64 bytes.</exception>
-    public static KyberPreKeyRecord Deserialize(ReadOnlySpan<byte> serialized)
-    {
-        SignedPreKeyRecordStructure structure = ProtobufReader.Parse(SignedPreKeyRecordStructure.Parser, serialized, "Kyber prekey record");
-        try
+    public static KyberPreKeyRecord Deserialize(ReadOnlySpan<byte> serialized) => KeyPairs.ReadSigned(
+        serialized,
+        "Kyber prekey record",
+        structure =>
         {
-            KeyPairs.CheckSignatureLength(structure.Signature);
             KyberPublicKey publicKey = KyberPublicKey.Deserialize(structure.PublicKey.Span);
             KyberSecretKey secretKey = KyberSecretKey.Deserialize(structure.PrivateKey.Span);
             try
@@ -65,33 +61,10 @@ public sealed class KyberPreKeyRecord : IDisposable
                 secretKey.Dispose();
                 throw;
             }
-        }
-        finally
-        {
-            ProtobufReader.Wipe(structure.PrivateKey);
-        }
-    }
+        });
 
     /// <summary>The stored form (libsignal's <c>SignedPreKeyRecordStructure</c> with the Kyber keys).</summary>
-    public byte[] Serialize()
-    {
-        byte[] secretKey = KeyPair.SecretKey.Serialize();
-        try
-        {
-            return new SignedPreKeyRecordStructure
-            {
-                Id = Id,
-                Timestamp = Timestamp,
-                PublicKey = ByteString.CopyFrom(PublicKey.SerializedSpan),
-                PrivateKey = UnsafeByteOperations.UnsafeWrap(secretKey),
-                Signature = ByteString.CopyFrom(Signature.Span),
-            }.ToByteArray();
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(secretKey);
-        }
-    }
+    public byte[] Serialize() => KeyPairs.WriteSigned(Id, Timestamp, PublicKey.SerializedSpan, KeyPair.SecretKey.Serialize(), Signature);
 
     /// <summary>Wipes the secret key.</summary>
     public void Dispose() => KeyPair.Dispose();

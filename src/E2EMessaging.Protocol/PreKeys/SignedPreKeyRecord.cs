@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
 using E2EMessaging.Protocol.Keys;
-using E2EMessaging.Protocol.Proto.Storage;
-using Google.Protobuf;
 
 namespace E2EMessaging.Protocol.PreKeys;
 
@@ -48,40 +45,13 @@ public sealed class SignedPreKeyRecord : IDisposable
 
     /// <summary>Reads libsignal's <c>SignedPreKeyRecordStructure</c>.</summary>
     /// <exception cref="ProtocolException">Not valid protobuf, a bad or mismatched key, or a signature that is not 64 bytes.</exception>
-    public static SignedPreKeyRecord Deserialize(ReadOnlySpan<byte> serialized)
-    {
-        SignedPreKeyRecordStructure structure = ProtobufReader.Parse(SignedPreKeyRecordStructure.Parser, serialized, "signed prekey record");
-        try
-        {
-            KeyPairs.CheckSignatureLength(structure.Signature);
-            return new SignedPreKeyRecord(structure.Id, structure.Timestamp, KeyPairs.Read(structure.PublicKey, structure.PrivateKey), structure.Signature.Span);
-        }
-        finally
-        {
-            ProtobufReader.Wipe(structure.PrivateKey);
-        }
-    }
+    public static SignedPreKeyRecord Deserialize(ReadOnlySpan<byte> serialized) => KeyPairs.ReadSigned(
+        serialized,
+        "signed prekey record",
+        structure => new SignedPreKeyRecord(structure.Id, structure.Timestamp, KeyPairs.Read(structure.PublicKey, structure.PrivateKey), structure.Signature.Span));
 
     /// <summary>libsignal's <c>SignedPreKeyRecordStructure</c>.</summary>
-    public byte[] Serialize()
-    {
-        byte[] privateKey = KeyPair.PrivateKey.Serialize();
-        try
-        {
-            return new SignedPreKeyRecordStructure
-            {
-                Id = Id,
-                Timestamp = Timestamp,
-                PublicKey = ByteString.CopyFrom(PublicKey.SerializedSpan),
-                PrivateKey = UnsafeByteOperations.UnsafeWrap(privateKey),
-                Signature = ByteString.CopyFrom(Signature.Span),
-            }.ToByteArray();
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(privateKey);
-        }
-    }
+    public byte[] Serialize() => KeyPairs.WriteSigned(Id, Timestamp, PublicKey.SerializedSpan, KeyPair.PrivateKey.Serialize(), Signature);
 
     /// <summary>Wipes the private key.</summary>
     public void Dispose() => KeyPair.Dispose();
