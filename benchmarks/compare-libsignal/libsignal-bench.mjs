@@ -12,7 +12,8 @@
 // iterations add up to the duration. Only the protocol work is timed: minting bob's fresh
 // one-time prekey and checking plaintexts happen outside the clock.
 //
-// The stores are in-memory but keep what a real host's database keeps: serialized bytes.
+// The stores are the interop peer's (tests/E2EMessaging.Interop.Tests/peer/stores.js), in-memory but
+// keeping what a real host's database keeps: serialized bytes.
 // Every SessionRecord is serialize()d on save and deserialize()d on load, so each encrypt and
 // each decrypt pays one record load and one record store, as it would in an app. The group workloads'
 // SenderKeyRecords are kept the same way, on the sender's side and on the receiver's.
@@ -69,173 +70,11 @@ function parseOptions(argv) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stores: every record is kept serialized, as a real host's database keeps it.
+// Stores: the interop peer's (peer/stores.js, CommonJS). Every record is kept serialized, as a
+// real host's database keeps it, unless --keep-record-objects; made in main() from the options.
 
-function addressKey(address) {
-  return `${address.name()}.${address.deviceId()}`;
-}
-
-let keepRecordObjects = false; // set from --keep-record-objects
-
-class SerializingSessionStore extends S.SessionStore {
-  constructor() {
-    super();
-    this.sessions = new Map();
-  }
-  async saveSession(address, record) {
-    this.sessions.set(addressKey(address), keepRecordObjects ? record : record.serialize());
-  }
-  async getSession(address) {
-    const stored = this.sessions.get(addressKey(address));
-    if (stored === undefined) {
-      return null;
-    }
-    return keepRecordObjects ? stored : S.SessionRecord.deserialize(stored);
-  }
-  async getExistingSessions(addresses) {
-    return addresses.map((address) => {
-      const stored = this.sessions.get(addressKey(address));
-      if (stored === undefined) {
-        throw new Error(`no session for ${addressKey(address)}`);
-      }
-      return keepRecordObjects ? stored : S.SessionRecord.deserialize(stored);
-    });
-  }
-  clear() {
-    this.sessions.clear();
-  }
-  size(address) {
-    const stored = this.sessions.get(addressKey(address));
-    if (stored === undefined) {
-      return 0;
-    }
-    return keepRecordObjects ? stored.serialize().length : stored.length;
-  }
-}
-
-class SerializingIdentityKeyStore extends S.IdentityKeyStore {
-  constructor(identity, registrationId) {
-    super();
-    this.identity = identity;
-    this.registrationId = registrationId;
-    this.identities = new Map();
-  }
-  async getIdentityKey() {
-    return this.identity.privateKey;
-  }
-  async getIdentityKeyPair() {
-    return this.identity;
-  }
-  async getLocalRegistrationId() {
-    return this.registrationId;
-  }
-  async saveIdentity(address, key) {
-    const k = addressKey(address);
-    const serialized = key.serialize();
-    const existing = this.identities.get(k);
-    this.identities.set(k, serialized);
-    return existing !== undefined && Buffer.compare(existing, serialized) !== 0
-      ? S.IdentityChange.ReplacedExisting
-      : S.IdentityChange.NewOrUnchanged;
-  }
-  async isTrustedIdentity(address, key, _direction) {
-    const existing = this.identities.get(addressKey(address));
-    return existing === undefined || Buffer.compare(existing, key.serialize()) === 0;
-  }
-  async getIdentity(address) {
-    const existing = this.identities.get(addressKey(address));
-    return existing === undefined ? null : S.PublicKey.deserialize(existing);
-  }
-}
-
-class SerializingPreKeyStore extends S.PreKeyStore {
-  constructor() {
-    super();
-    this.records = new Map();
-  }
-  async savePreKey(id, record) {
-    this.records.set(id, record.serialize());
-  }
-  async getPreKey(id) {
-    const stored = this.records.get(id);
-    if (stored === undefined) {
-      throw new Error(`no prekey with id ${id}`);
-    }
-    return S.PreKeyRecord.deserialize(stored);
-  }
-  async removePreKey(id) {
-    this.records.delete(id);
-  }
-}
-
-class SerializingSignedPreKeyStore extends S.SignedPreKeyStore {
-  constructor() {
-    super();
-    this.records = new Map();
-  }
-  async saveSignedPreKey(id, record) {
-    this.records.set(id, record.serialize());
-  }
-  async getSignedPreKey(id) {
-    const stored = this.records.get(id);
-    if (stored === undefined) {
-      throw new Error(`no signed prekey with id ${id}`);
-    }
-    return S.SignedPreKeyRecord.deserialize(stored);
-  }
-}
-
-// Sender-key records per (sender address, distribution id), as the interop peer keeps them.
-class SerializingSenderKeyStore extends S.SenderKeyStore {
-  constructor() {
-    super();
-    this.records = new Map();
-  }
-  async saveSenderKey(sender, distributionId, record) {
-    this.records.set(`${addressKey(sender)}/${distributionId.toLowerCase()}`, keepRecordObjects ? record : record.serialize());
-  }
-  async getSenderKey(sender, distributionId) {
-    const stored = this.records.get(`${addressKey(sender)}/${distributionId.toLowerCase()}`);
-    if (stored === undefined) {
-      return null;
-    }
-    return keepRecordObjects ? stored : S.SenderKeyRecord.deserialize(stored);
-  }
-  size(sender, distributionId) {
-    const stored = this.records.get(`${addressKey(sender)}/${distributionId.toLowerCase()}`);
-    if (stored === undefined) {
-      return 0;
-    }
-    return keepRecordObjects ? stored.serialize().length : stored.length;
-  }
-}
-
-// Holds bob's last-resort Kyber prekey: kept after use; a repeated
-// (Kyber id, signed prekey id, base key) triple is a replay and throws.
-class SerializingKyberPreKeyStore extends S.KyberPreKeyStore {
-  constructor() {
-    super();
-    this.records = new Map();
-    this.used = new Set();
-  }
-  async saveKyberPreKey(id, record) {
-    this.records.set(id, record.serialize());
-  }
-  async getKyberPreKey(id) {
-    const stored = this.records.get(id);
-    if (stored === undefined) {
-      throw new Error(`no Kyber prekey with id ${id}`);
-    }
-    return S.KyberPreKeyRecord.deserialize(stored);
-  }
-  async markKyberPreKeyUsed(id, signedPreKeyId, baseKey) {
-    const triple = `${id}:${signedPreKeyId}:${Buffer.from(baseKey.serialize()).toString('base64')}`;
-    if (this.used.has(triple)) {
-      throw new Error(`Kyber prekey ${id} reused with the same signed prekey and base key`);
-    }
-    this.used.add(triple);
-  }
-}
+const { makeStoreClasses } = peerRequire('./stores.js');
+let Stores;
 
 // ---------------------------------------------------------------------------------------------
 // Parties
@@ -247,11 +86,11 @@ async function makeParty(name, deviceId, registrationId) {
     deviceId,
     registrationId,
     identity,
-    sessionStore: new SerializingSessionStore(),
-    identityStore: new SerializingIdentityKeyStore(identity, registrationId),
-    preKeyStore: new SerializingPreKeyStore(),
-    signedPreKeyStore: new SerializingSignedPreKeyStore(),
-    kyberPreKeyStore: new SerializingKyberPreKeyStore(),
+    sessionStore: new Stores.SessionStore(),
+    identityStore: new Stores.IdentityKeyStore(identity, registrationId),
+    preKeyStore: new Stores.PreKeyStore(),
+    signedPreKeyStore: new Stores.SignedPreKeyStore(),
+    kyberPreKeyStore: new Stores.KyberPreKeyStore(),
     nextPreKeyId: 1,
   };
   const timestamp = Date.now();
@@ -269,7 +108,9 @@ async function makeParty(name, deviceId, registrationId) {
     publicKey: kyber.getPublicKey().serialize(),
     signature: identity.privateKey.sign(kyber.getPublicKey().serialize()),
   };
-  await party.kyberPreKeyStore.saveKyberPreKey(1, S.KyberPreKeyRecord.new(1, timestamp, kyber, party.kyberPreKey.signature));
+  // Bob's last-resort Kyber prekey: kept after use; a repeated (Kyber id, signed prekey id, base key) throws.
+  await party.kyberPreKeyStore.saveKyberPreKey(
+    1, S.KyberPreKeyRecord.new(1, timestamp, kyber, party.kyberPreKey.signature), true);
   return party;
 }
 
@@ -432,8 +273,8 @@ const GROUP_DISTRIBUTION_ID = 'd1d1d1d1-7000-11eb-b32a-33b8a8a487a6';
 async function group(size) {
   const name = `group-${size}`;
   const alice = S.ProtocolAddress.new('alice', 1);
-  const aliceStore = new SerializingSenderKeyStore();
-  const bobStore = new SerializingSenderKeyStore();
+  const aliceStore = new Stores.SenderKeyStore();
+  const bobStore = new Stores.SenderKeyStore();
   const plaintext = plaintextOf(size);
   const distribution = await S.SenderKeyDistributionMessage.create(alice, GROUP_DISTRIBUTION_ID, aliceStore);
   await S.processSenderKeyDistributionMessage(
@@ -533,7 +374,8 @@ async function runWorkload(name, options) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
-  keepRecordObjects = options.keepRecordObjects;
+  const keepRecordObjects = options.keepRecordObjects;
+  Stores = makeStoreClasses(S, { keepRecordObjects });
   const names = options.only ?? Object.keys(WORKLOADS);
   for (const name of names) {
     if (!(name in WORKLOADS)) {

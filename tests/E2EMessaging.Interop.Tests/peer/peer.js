@@ -17,6 +17,7 @@ console.info = console.error;
 console.debug = console.error;
 
 const readline = require('node:readline');
+const { makeStoreClasses } = require('./stores.js');
 
 process.on('uncaughtException', (err) => {
   process.stderr.write(`peer: uncaught exception: ${err && err.stack ? err.stack : err}\n`);
@@ -96,173 +97,11 @@ function b64(u8) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// In-memory stores. Like libsignal's own in-memory stores: a missing session or identity is
-// `null`, anything that libsignal's stores would report as an error throws.
+// In-memory stores (stores.js, shared with benchmarks/compare-libsignal): records are kept
+// serialized; a missing session, identity or sender key is `null`, a missing prekey throws.
 
-function addressKey(address) {
-  return `${address.name()}.${address.deviceId()}`;
-}
-
-function makeStores(identityKeyPair, registrationId) {
-  class InMemorySessionStore extends S.SessionStore {
-    constructor() {
-      super();
-      this.sessions = new Map();
-    }
-    async saveSession(name, record) {
-      this.sessions.set(addressKey(name), record.serialize());
-    }
-    async getSession(name) {
-      const stored = this.sessions.get(addressKey(name));
-      return stored === undefined ? null : S.SessionRecord.deserialize(stored);
-    }
-    async getExistingSessions(addresses) {
-      return addresses.map((address) => {
-        const stored = this.sessions.get(addressKey(address));
-        if (stored === undefined) {
-          throw new Error(`no session for ${addressKey(address)}`);
-        }
-        return S.SessionRecord.deserialize(stored);
-      });
-    }
-  }
-
-  class InMemoryIdentityKeyStore extends S.IdentityKeyStore {
-    constructor() {
-      super();
-      this.identities = new Map();
-    }
-    async getIdentityKey() {
-      return identityKeyPair.privateKey;
-    }
-    async getIdentityKeyPair() {
-      return identityKeyPair;
-    }
-    async getLocalRegistrationId() {
-      return registrationId;
-    }
-    async saveIdentity(name, key) {
-      const k = addressKey(name);
-      const existing = this.identities.get(k);
-      this.identities.set(k, key);
-      return existing !== undefined && !existing.equals(key)
-        ? S.IdentityChange.ReplacedExisting
-        : S.IdentityChange.NewOrUnchanged;
-    }
-    async isTrustedIdentity(name, key, _direction) {
-      const existing = this.identities.get(addressKey(name));
-      return existing === undefined || existing.equals(key);
-    }
-    async getIdentity(name) {
-      return this.identities.get(addressKey(name)) ?? null;
-    }
-  }
-
-  return { sessionStore: new InMemorySessionStore(), identityStore: new InMemoryIdentityKeyStore() };
-}
-
-// The prekey stores keep serialized records, as a real host's database would. A missing key
-// throws: libsignal's JS store contract has no "not found" value for these.
-function makePreKeyStores() {
-  class InMemoryPreKeyStore extends S.PreKeyStore {
-    constructor() {
-      super();
-      this.records = new Map();
-    }
-    async savePreKey(id, record) {
-      this.records.set(id, record.serialize());
-    }
-    async getPreKey(id) {
-      const stored = this.records.get(id);
-      if (stored === undefined) {
-        throw new Error(`no prekey with id ${id}`);
-      }
-      return S.PreKeyRecord.deserialize(stored);
-    }
-    async removePreKey(id) {
-      this.records.delete(id);
-    }
-  }
-
-  class InMemorySignedPreKeyStore extends S.SignedPreKeyStore {
-    constructor() {
-      super();
-      this.records = new Map();
-    }
-    async saveSignedPreKey(id, record) {
-      this.records.set(id, record.serialize());
-    }
-    async getSignedPreKey(id) {
-      const stored = this.records.get(id);
-      if (stored === undefined) {
-        throw new Error(`no signed prekey with id ${id}`);
-      }
-      return S.SignedPreKeyRecord.deserialize(stored);
-    }
-  }
-
-  // One-time Kyber prekeys are deleted when used; a last-resort one stays, and the store
-  // refuses a second session start with the same (Kyber id, signed prekey id, base key).
-  class InMemoryKyberPreKeyStore extends S.KyberPreKeyStore {
-    constructor() {
-      super();
-      this.records = new Map();
-      this.lastResort = new Set();
-      this.used = new Set();
-    }
-    async saveKyberPreKey(id, record, isLastResort = false) {
-      this.records.set(id, record.serialize());
-      if (isLastResort) {
-        this.lastResort.add(id);
-      } else {
-        this.lastResort.delete(id);
-      }
-    }
-    async getKyberPreKey(id) {
-      const stored = this.records.get(id);
-      if (stored === undefined) {
-        throw new Error(`no Kyber prekey with id ${id}`);
-      }
-      return S.KyberPreKeyRecord.deserialize(stored);
-    }
-    async markKyberPreKeyUsed(id, signedPreKeyId, baseKey) {
-      if (!this.lastResort.has(id)) {
-        this.records.delete(id);
-        return;
-      }
-      const triple = `${id}:${signedPreKeyId}:${b64(baseKey.serialize())}`;
-      if (this.used.has(triple)) {
-        throw new Error(`Kyber prekey ${id} already used with signed prekey ${signedPreKeyId} and this base key`);
-      }
-      this.used.add(triple);
-    }
-  }
-
-  return {
-    preKeyStore: new InMemoryPreKeyStore(),
-    signedPreKeyStore: new InMemorySignedPreKeyStore(),
-    kyberPreKeyStore: new InMemoryKyberPreKeyStore(),
-  };
-}
-
-// Sender-key records, kept serialized, per (sender address, distribution id). A missing record
-// is `null`, as in libsignal's own in-memory store.
-function makeSenderKeyStore() {
-  class InMemorySenderKeyStore extends S.SenderKeyStore {
-    constructor() {
-      super();
-      this.records = new Map();
-    }
-    async saveSenderKey(sender, distributionId, record) {
-      this.records.set(`${addressKey(sender)}/${distributionId.toLowerCase()}`, record.serialize());
-    }
-    async getSenderKey(sender, distributionId) {
-      const stored = this.records.get(`${addressKey(sender)}/${distributionId.toLowerCase()}`);
-      return stored === undefined ? null : S.SenderKeyRecord.deserialize(stored);
-    }
-  }
-  return new InMemorySenderKeyStore();
-}
+/** @type {ReturnType<typeof import('./stores.js').makeStoreClasses>} */
+let Stores; // made in main(), once S is loaded.
 
 // ---------------------------------------------------------------------------------------------
 // Parties: named libsignal clients that live in this process, each with its own identity and
@@ -531,7 +370,8 @@ const ops = {
   async processBundle(a) {
     const bundle = bundleFromArgs(a);
     const localIdentity = S.IdentityKeyPair.deserialize(bytes(a, 'localIdentity'));
-    const { sessionStore, identityStore } = makeStores(localIdentity, int(a, 'localRegistrationId'));
+    const sessionStore = new Stores.SessionStore();
+    const identityStore = new Stores.IdentityKeyStore(localIdentity, int(a, 'localRegistrationId'));
     const address = S.ProtocolAddress.new(str(a, 'remoteName'), int(a, 'remoteDeviceId'));
     const localAddress = S.ProtocolAddress.new(
       typeof a.localName === 'string' ? a.localName : '9d0652a3-dcc3-4d11-975f-74d61598733f',
@@ -556,8 +396,11 @@ const ops = {
     const deviceId = int(a, 'deviceId');
     const registrationId = int(a, 'registrationId');
     const identity = S.IdentityKeyPair.generate();
-    const { sessionStore, identityStore } = makeStores(identity, registrationId);
-    const { preKeyStore, signedPreKeyStore, kyberPreKeyStore } = makePreKeyStores();
+    const sessionStore = new Stores.SessionStore();
+    const identityStore = new Stores.IdentityKeyStore(identity, registrationId);
+    const preKeyStore = new Stores.PreKeyStore();
+    const signedPreKeyStore = new Stores.SignedPreKeyStore();
+    const kyberPreKeyStore = new Stores.KyberPreKeyStore();
     const timestamp = Date.now();
 
     const signedPreKeyId = 1;
@@ -709,7 +552,7 @@ const ops = {
       name,
       deviceId,
       address: S.ProtocolAddress.new(name, deviceId),
-      senderKeyStore: makeSenderKeyStore(),
+      senderKeyStore: new Stores.SenderKeyStore(),
     });
     return { name, deviceId };
   },
@@ -897,6 +740,7 @@ async function handle(line) {
 
 async function main() {
   S = await import('@signalapp/libsignal-client');
+  Stores = makeStoreClasses(S, { keepRecordObjects: false });
   PACKAGE_VERSION = require('@signalapp/libsignal-client/package.json').version;
 
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
