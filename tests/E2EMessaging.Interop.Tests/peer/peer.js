@@ -517,6 +517,17 @@ const ops = {
     };
   },
 
+  // A session record from elsewhere (ours), read and written back by libsignal.
+  sessionRecordDeserialize(a) {
+    const record = S.SessionRecord.deserialize(bytes(a, 'serialized'));
+    return {
+      serialized: b64(record.serialize()),
+      localRegistrationId: record.localRegistrationId(),
+      remoteRegistrationId: record.remoteRegistrationId(),
+      hasCurrentState: record.hasCurrentState(nowArg(a)),
+    };
+  },
+
   // What libsignal's Node API exposes of a parsed message. Not exposed by 0.103 (not even in
   // Native): SignalMessage's sender ratchet key, previous counter and MAC; PreKeySignalMessage's
   // base key, identity key, Kyber prekey id, Kyber ciphertext and inner SignalMessage.
