@@ -52,6 +52,15 @@ public class PrimitiveBenchmarks
         _kyber = KyberKeyPair.Generate();
         _kyber.PublicKey.Encapsulate(SystemRandomSource.Instance, _kyberCiphertext, _shared);
 
+        _bcSeed = new byte[64];
+        Random.Shared.NextBytes(_bcSeed);
+        MLKemPrivateKeyParameters bcPrivate = MLKemPrivateKeyParameters.FromSeed(MLKemParameters.ml_kem_1024, _bcSeed);
+        _bcEncapsulator = new MLKemEncapsulator(MLKemParameters.ml_kem_1024);
+        _bcEncapsulator.Init(new ParametersWithRandom(bcPrivate.GetPublicKey(), new SecureRandom()));
+        _bcDecapsulator = new MLKemDecapsulator(MLKemParameters.ml_kem_1024);
+        _bcDecapsulator.Init(bcPrivate);
+        _bcCiphertext = new byte[_bcEncapsulator.EncapsulationLength];
+        _bcEncapsulator.Encapsulate(_bcCiphertext, 0, _bcCiphertext.Length, _shared, 0, _shared.Length);
     }
 
     [Benchmark(Description = "X25519 agreement")]
