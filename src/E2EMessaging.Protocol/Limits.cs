@@ -16,9 +16,6 @@ internal static class Limits
     /// <summary>Device ids are 1 to 127, as libsignal's <c>DeviceId</c>.</summary>
     public const uint MaxDeviceId = 127;
 
-    /// <summary>Safety numbers hash this many times (libsignal's and Signal's choice).</summary>
-    public const int DefaultFingerprintIterations = 5200;
-
     /// <summary>libsignal refuses fewer than 2 or more than this many fingerprint iterations.</summary>
     public const int MaxFingerprintIterations = 1_000_000;
 

@@ -16,7 +16,7 @@ public sealed class SignalMessage : CiphertextMessage
     /// <summary>Length of the truncated MAC at the end.</summary>
     internal const int MacLength = 8;
 
-    /// <summary>Largest SignalMessage we parse (1 MiB + room): content is bounded by the messaging layer well below this.</summary>
+    /// <summary>Largest SignalMessage we parse (see <see cref="Limits.MaxMessageLength"/>).</summary>
     internal const int MaxLength = Limits.MaxMessageLength;
 
     private SignalMessage(byte[] serialized, int version, PublicKey senderRatchetKey, uint counter, uint previousCounter, ByteString body, ByteString pqRatchet, ByteString? addresses)

@@ -28,8 +28,6 @@ public sealed class SessionRecord
 
     internal static SessionRecord Empty() => new(null, []);
 
-    internal static SessionRecord FromState(SessionState state) => new(state, []);
-
     /// <summary>Reads libsignal's <c>RecordStructure</c>.</summary>
     /// <exception cref="ProtocolException">Not a valid record, or larger than <see cref="Limits.MaxSessionRecordLength"/>.</exception>
     public static SessionRecord Deserialize(ReadOnlySpan<byte> serialized)
