@@ -33,21 +33,6 @@ public sealed class PeerSessionSmokeTests(NodePeerFixture fixture)
         return (alice, bob);
     }
 
-    /// <summary>The bundle's fields plus the party and remote-address arguments, as one argument object.</summary>
-    private static Dictionary<string, object?> WithBundle(JsonElement bundle, string name, string remoteName, int remoteDeviceId)
-    {
-        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var property in bundle.EnumerateObject())
-        {
-            args[property.Name] = property.Value.Clone();
-        }
-
-        args["name"] = name;
-        args["remoteName"] = remoteName;
-        args["remoteDeviceId"] = remoteDeviceId;
-        return args;
-    }
-
     private Task<JsonElement> EncryptAsync(string name, string remoteName, int remoteDeviceId, string text) =>
         Peer.CallAsync("partyEncrypt", new { name, remoteName, remoteDeviceId, plaintext = Encoding.UTF8.GetBytes(text) });
 
@@ -91,7 +76,7 @@ public sealed class PeerSessionSmokeTests(NodePeerFixture fixture)
     {
         var (alice, bob) = await CreatePairAsync();
         var bundle = await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true });
-        var processed = await Peer.CallAsync("partyProcessBundle", WithBundle(bundle, alice, bob, 2));
+        var processed = await Peer.CallAsync("partyProcessBundle", PeerBundles.WithBundle(bundle, alice, bob, 2));
         Assert.NotEmpty(processed.GetBytes("sessionRecord"));
 
         var first = await EncryptAsync(alice, bob, 2, "hello bob");
@@ -145,7 +130,7 @@ public sealed class PeerSessionSmokeTests(NodePeerFixture fixture)
     {
         var (alice, bob) = await CreatePairAsync();
         var bundle = await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = false });
-        await Peer.CallAsync("partyProcessBundle", WithBundle(bundle, alice, bob, 2));
+        await Peer.CallAsync("partyProcessBundle", PeerBundles.WithBundle(bundle, alice, bob, 2));
 
         for (var i = 0; i < 3; i++)
         {
@@ -172,7 +157,7 @@ public sealed class PeerSessionSmokeTests(NodePeerFixture fixture)
     {
         var (alice, bob) = await CreatePairAsync();
         var bundle = await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true });
-        await Peer.CallAsync("partyProcessBundle", WithBundle(bundle, alice, bob, 2));
+        await Peer.CallAsync("partyProcessBundle", PeerBundles.WithBundle(bundle, alice, bob, 2));
 
         var first = await EncryptAsync(alice, bob, 2, "once");
         await DecryptAsync(bob, alice, 1, first);
@@ -201,7 +186,7 @@ public sealed class PeerSessionSmokeTests(NodePeerFixture fixture)
 
         // A bundle naming a one-time prekey bob never stored: bob's PreKeyStore throws, libsignal reports it.
         var bundle = await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true });
-        var args = WithBundle(bundle, alice, bob, 2);
+        var args = PeerBundles.WithBundle(bundle, alice, bob, 2);
         args["preKeyId"] = 999;
         await Peer.CallAsync("partyProcessBundle", args);
         var message = await EncryptAsync(alice, bob, 2, "x");

@@ -33,7 +33,7 @@ public sealed class SessionMessageInteropTests(NodePeerFixture fixture)
         await Peer.CallAsync("partyCreate", new { name = alice, deviceId = 1, registrationId = 1111 });
         await Peer.CallAsync("partyCreate", new { name = bob, deviceId = 2, registrationId = 2222 });
         JsonElement bundle = await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true });
-        await Peer.CallAsync("partyProcessBundle", WithBundle(bundle, alice, bob, 2));
+        await Peer.CallAsync("partyProcessBundle", PeerBundles.WithBundle(bundle, alice, bob, 2));
 
         var seen = new HashSet<int>();
         for (int i = 0; i < 40; i++)
@@ -118,7 +118,7 @@ public sealed class SessionMessageInteropTests(NodePeerFixture fixture)
             using var store = new InMemoryProtocolStore(identity, 4000u + (uint)i);
             var cipher = new SessionCipher(new ProtocolAddress($"alice{i}", 1), store, store, store, store, store);
             JsonElement bundleJson = await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = i % 2 == 0 });
-            await cipher.ProcessPreKeyBundleAsync(bobAddress, ToBundle(bundleJson));
+            await cipher.ProcessPreKeyBundleAsync(bobAddress, PeerBundles.ToBundle(bundleJson));
 
             for (int m = 0; m < 3; m++)
             {
@@ -153,38 +153,11 @@ public sealed class SessionMessageInteropTests(NodePeerFixture fixture)
         using var store = new InMemoryProtocolStore(identity, 77);
         var alice = new ProtocolAddress(Unique("alice"), 1);
         var cipher = new SessionCipher(alice, store, store, store, store, store);
-        await cipher.ProcessPreKeyBundleAsync(new ProtocolAddress(bob, 4), ToBundle(await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true })));
+        await cipher.ProcessPreKeyBundleAsync(new ProtocolAddress(bob, 4), PeerBundles.ToBundle(await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true })));
         CiphertextMessage ours = await cipher.EncryptAsync(new ProtocolAddress(bob, 4), Encoding.UTF8.GetBytes("hi"));
         var refused = await Assert.ThrowsAsync<NodePeerException>(() => Peer.CallAsync("partyDecrypt", new { name = bob, remoteName = alice.Name, remoteDeviceId = 1, type = 3, serialized = ours.Serialize() }));
         // libsignal reports its SPQR failure as a generic decryption failure of the PreKey message. That PQXDH itself
         // agrees is proven separately (PqxdhInteropTests).
         Assert.Contains("invalid PreKey message", refused.PeerError, StringComparison.Ordinal);
     }
-
-    private static Dictionary<string, object?> WithBundle(JsonElement bundle, string name, string remoteName, int remoteDeviceId)
-    {
-        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (JsonProperty property in bundle.EnumerateObject())
-        {
-            args[property.Name] = property.Value.Clone();
-        }
-
-        args["name"] = name;
-        args["remoteName"] = remoteName;
-        args["remoteDeviceId"] = remoteDeviceId;
-        return args;
-    }
-
-    private static PreKeyBundle ToBundle(JsonElement b) => new(
-        (uint)b.GetInt32("registrationId"),
-        (uint)b.GetInt32("deviceId"),
-        b.GetProperty("preKeyId").ValueKind == JsonValueKind.Null ? null : (uint)b.GetInt32("preKeyId"),
-        b.GetProperty("preKeyPublic").ValueKind == JsonValueKind.Null ? null : PublicKey.Deserialize(b.GetBytes("preKeyPublic")),
-        (uint)b.GetInt32("signedPreKeyId"),
-        PublicKey.Deserialize(b.GetBytes("signedPreKeyPublic")),
-        b.GetBytes("signedPreKeySignature"),
-        PublicKey.Deserialize(b.GetBytes("identityKey")),
-        (uint)b.GetInt32("kyberPreKeyId"),
-        KyberPublicKey.Deserialize(b.GetBytes("kyberPreKeyPublic")),
-        b.GetBytes("kyberPreKeySignature"));
 }

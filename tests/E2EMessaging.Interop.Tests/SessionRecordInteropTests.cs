@@ -30,7 +30,7 @@ public sealed class SessionRecordInteropTests(NodePeerFixture fixture)
         for (int session = 0; session < 3; session++)
         {
             JsonElement bundle = await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = session % 2 == 0 });
-            await cipher.ProcessPreKeyBundleAsync(bobAddress, ToBundle(bundle));
+            await cipher.ProcessPreKeyBundleAsync(bobAddress, PeerBundles.ToBundle(bundle));
             for (int m = 0; m <= session; m++)
             {
                 await cipher.EncryptAsync(bobAddress, Encoding.UTF8.GetBytes($"m{m}"));
@@ -55,16 +55,7 @@ public sealed class SessionRecordInteropTests(NodePeerFixture fixture)
         await Peer.CallAsync("partyCreate", new { name = alice, deviceId = 1, registrationId = 1111 });
         await Peer.CallAsync("partyCreate", new { name = bob, deviceId = 2, registrationId = 2222 });
         JsonElement bundle = await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true });
-        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (JsonProperty property in bundle.EnumerateObject())
-        {
-            args[property.Name] = property.Value.Clone();
-        }
-
-        args["name"] = alice;
-        args["remoteName"] = bob;
-        args["remoteDeviceId"] = 2;
-        await Peer.CallAsync("partyProcessBundle", args);
+        await Peer.CallAsync("partyProcessBundle", PeerBundles.WithBundle(bundle, alice, bob, 2));
 
         // A conversation with ratchet steps on both sides (libsignal on both ends, SPQR state included).
         for (int i = 0; i < 12; i++)
@@ -83,17 +74,4 @@ public sealed class SessionRecordInteropTests(NodePeerFixture fixture)
             }
         }
     }
-
-    private static PreKeyBundle ToBundle(JsonElement b) => new(
-        (uint)b.GetInt32("registrationId"),
-        (uint)b.GetInt32("deviceId"),
-        b.GetProperty("preKeyId").ValueKind == JsonValueKind.Null ? null : (uint)b.GetInt32("preKeyId"),
-        b.GetProperty("preKeyPublic").ValueKind == JsonValueKind.Null ? null : PublicKey.Deserialize(b.GetBytes("preKeyPublic")),
-        (uint)b.GetInt32("signedPreKeyId"),
-        PublicKey.Deserialize(b.GetBytes("signedPreKeyPublic")),
-        b.GetBytes("signedPreKeySignature"),
-        PublicKey.Deserialize(b.GetBytes("identityKey")),
-        (uint)b.GetInt32("kyberPreKeyId"),
-        KyberPublicKey.Deserialize(b.GetBytes("kyberPreKeyPublic")),
-        b.GetBytes("kyberPreKeySignature"));
 }
