@@ -502,6 +502,70 @@ const ops = {
     return { plaintext: b64(plaintext) };
   },
 
+  // Encrypts count messages to one remote ("<prefix><i>" as UTF-8, i from 0) and returns those with
+  // i >= keepFrom (default 0): a long run in one direction, optionally with the first ones lost.
+  async partyEncryptBatch(a) {
+    const p = party(str(a, 'name'));
+    const address = remoteAddress(a);
+    const count = int(a, 'count');
+    const keepFrom = optInt(a, 'keepFrom') ?? 0;
+    const prefix = typeof a.prefix === 'string' ? a.prefix : '';
+    const messages = [];
+    for (let i = 0; i < count; i++) {
+      const message = await S.signalEncrypt(
+        Buffer.from(`${prefix}${i}`, 'utf8'), address, p.address, p.sessionStore, p.identityStore, nowArg(a));
+      if (i >= keepFrom) {
+        messages.push({ type: message.type(), serialized: b64(message.serialize()) });
+      }
+    }
+    return { messages };
+  },
+  // items: [{type, serialized}] from one remote, decrypted in order. Each result is
+  // {ok: true, plaintext} or {ok: false, error}; a failure does not stop the batch.
+  async partyDecryptBatch(a) {
+    const p = party(str(a, 'name'));
+    const address = remoteAddress(a);
+    const items = array(a, 'items').map((item) => ({ type: int(item, 'type'), serialized: bytes(item, 'serialized') }));
+    const results = [];
+    for (const { type, serialized } of items) {
+      try {
+        let plaintext;
+        if (type === S.CiphertextMessageType.PreKey) {
+          plaintext = await S.signalDecryptPreKey(
+            S.PreKeySignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore,
+            p.preKeyStore, p.signedPreKeyStore, p.kyberPreKeyStore);
+        } else if (type === S.CiphertextMessageType.Whisper) {
+          plaintext = await S.signalDecrypt(
+            S.SignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore);
+        } else {
+          throw new TypeError(`item type must be 2 (Whisper) or 3 (PreKey), not ${type}`);
+        }
+        results.push({ ok: true, plaintext: b64(plaintext) });
+      } catch (err) {
+        results.push({ ok: false, error: errorText(err) });
+      }
+    }
+    return { results };
+  },
+  // Replaces the party's identity key pair (a reinstall): sessions, prekeys and trust stay as stored.
+  async partyResetIdentity(a) {
+    const p = party(str(a, 'name'));
+    p.identity = S.IdentityKeyPair.generate();
+    p.identityStore.identity = p.identity;
+    // New signed and Kyber prekeys under the new identity, as a reinstalled app would publish.
+    const timestamp = Date.now();
+    p.signedPreKeyId += 1;
+    const signedPreKey = S.PrivateKey.generate();
+    await p.signedPreKeyStore.saveSignedPreKey(p.signedPreKeyId, S.SignedPreKeyRecord.new(
+      p.signedPreKeyId, timestamp, signedPreKey.getPublicKey(), signedPreKey,
+      p.identity.privateKey.sign(signedPreKey.getPublicKey().serialize())));
+    p.kyberPreKeyId += 1;
+    const kyberPair = S.KEMKeyPair.generate();
+    await p.kyberPreKeyStore.saveKyberPreKey(p.kyberPreKeyId, S.KyberPreKeyRecord.new(
+      p.kyberPreKeyId, timestamp, kyberPair, p.identity.privateKey.sign(kyberPair.getPublicKey().serialize())), true);
+    return { identityKey: b64(p.identity.publicKey.serialize()) };
+  },
+
   // The party's stored session with the remote address; serialized is null when there is none.
   async partySessionRecord(a) {
     const p = party(str(a, 'name'));
