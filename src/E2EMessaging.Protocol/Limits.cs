@@ -74,6 +74,13 @@ internal static class Limits
     public const uint SpqrDefaultMaxOutOfOrderKeys = 2_000;
 
     /// <summary>
+    /// Largest SPQR <c>max_ooo_keys</c> we accept in a stored chain or a new one (libsignal uses 2,000; SPQR itself
+    /// sets no bound). Every kept key costs 36 bytes of session state, so a state asking for more is refused as
+    /// hostile rather than allowed to grow without bound.
+    /// </summary>
+    public const uint SpqrMaxOutOfOrderKeysAccepted = 100_000;
+
+    /// <summary>
     /// Epochs an SPQR chain keeps before its current sending epoch (SPQR v1.5.3: one), so that messages the
     /// peer sent in the previous epoch still decrypt after we have moved on; older epochs are dropped.
     /// </summary>

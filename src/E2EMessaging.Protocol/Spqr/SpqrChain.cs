@@ -42,12 +42,6 @@ internal sealed class SpqrChain : IDisposable
     /// <summary>Length of chain keys, message keys and the root.</summary>
     public const int KeyLength = 32;
 
-    /// <summary>
-    /// Largest <c>max_ooo_keys</c> accepted (libsignal uses 2,000). Every kept key costs 36 bytes of session
-    /// state, so a state asking for more than this is refused as hostile rather than allowed to grow without bound.
-    /// </summary>
-    public const uint MaxOutOfOrderKeysAccepted = 100_000;
-
     private static ReadOnlySpan<byte> StartLabel => "Signal PQ Ratchet V1 Chain  Start"u8;
 
     private static ReadOnlySpan<byte> AddEpochLabel => "Signal PQ Ratchet V1 Chain Add Epoch"u8;
@@ -103,9 +97,9 @@ internal sealed class SpqrChain : IDisposable
             ThrowHelper.ArgumentOutOfRange(nameof(direction), "Unknown SPQR direction.");
         }
 
-        if (parameters.MaxOooKeys > MaxOutOfOrderKeysAccepted)
+        if (parameters.MaxOooKeys > Limits.SpqrMaxOutOfOrderKeysAccepted)
         {
-            ThrowHelper.ArgumentOutOfRange(nameof(parameters), $"max_ooo_keys may be at most {MaxOutOfOrderKeysAccepted}.");
+            ThrowHelper.ArgumentOutOfRange(nameof(parameters), $"max_ooo_keys may be at most {Limits.SpqrMaxOutOfOrderKeysAccepted}.");
         }
 
         var nextRoot = new byte[KeyLength];
@@ -132,7 +126,7 @@ internal sealed class SpqrChain : IDisposable
             return Malformed("An SPQR chain lacks its parameters.");
         }
 
-        if (state.Params.MaxOooKeys > MaxOutOfOrderKeysAccepted)
+        if (state.Params.MaxOooKeys > Limits.SpqrMaxOutOfOrderKeysAccepted)
         {
             return Malformed("An SPQR chain keeps implausibly many out-of-order keys.");
         }

@@ -303,6 +303,23 @@ public sealed class SpqrChainTests
     }
 
     [Fact]
+    public void Misuse_is_an_argument_or_disposed_error()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpqrChain.Create([1], (SpqrDirection)2, Defaults));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpqrChain.Create([1], SpqrDirection.AToB, Small(0, Limits.SpqrMaxOutOfOrderKeysAccepted + 1)));
+        Assert.Throws<ArgumentNullException>(() => SpqrChain.Create([1], SpqrDirection.AToB, null!));
+        Assert.Throws<ArgumentNullException>(() => SpqrChain.FromProto(null!));
+
+        (SpqrChain a, _) = Pair();
+        a.Dispose();
+        a.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => a.SendKey(0));
+        Assert.Throws<ObjectDisposedException>(() => a.ReceiveKey(0, 1));
+        Assert.Throws<ObjectDisposedException>(() => a.ToProto());
+        Assert.Throws<ObjectDisposedException>(() => a.Clone());
+    }
+
+    [Fact]
     public void Nothing_secret_is_printed()
     {
         (SpqrChain a, _) = Pair();
