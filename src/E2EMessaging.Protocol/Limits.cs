@@ -57,4 +57,32 @@ internal static class Limits
     /// member that rotates its key keeps old ones decryptable for late messages, up to this many.
     /// </summary>
     public const int MaxSenderKeyStates = 5;
+
+    /// <summary>
+    /// How far ahead of an SPQR chain's counter a key may be asked for when the chain's parameters say 0
+    /// (SPQR v1.5.3 default <c>max_jump</c>). Each skipped key costs an HKDF, so this bounds the work one hostile
+    /// message can cause. libsignal passes the same number explicitly (its MAX_FORWARD_JUMPS), except for a
+    /// session with oneself, where it passes <see cref="uint.MaxValue"/>.
+    /// </summary>
+    public const uint SpqrDefaultMaxJump = 25_000;
+
+    /// <summary>
+    /// How far behind an SPQR chain's counter an out-of-order key is still kept when the chain's parameters say 0
+    /// (SPQR v1.5.3 default <c>max_ooo_keys</c>; libsignal passes its MAX_MESSAGE_KEYS, the same 2,000). Older
+    /// keys are dropped so that a session state stays bounded.
+    /// </summary>
+    public const uint SpqrDefaultMaxOutOfOrderKeys = 2_000;
+
+    /// <summary>
+    /// Largest SPQR <c>max_ooo_keys</c> we accept in a stored chain or a new one (libsignal uses 2,000; SPQR itself
+    /// sets no bound). Every kept key costs 36 bytes of session state, so a state asking for more is refused as
+    /// hostile rather than allowed to grow without bound.
+    /// </summary>
+    public const uint SpqrMaxOutOfOrderKeysAccepted = 100_000;
+
+    /// <summary>
+    /// Epochs an SPQR chain keeps before its current sending epoch (SPQR v1.5.3: one), so that messages the
+    /// peer sent in the previous epoch still decrypt after we have moved on; older epochs are dropped.
+    /// </summary>
+    public const int SpqrEpochsKeptBeforeSendEpoch = 1;
 }
