@@ -166,11 +166,35 @@ internal static class MlKemPke
     /// </summary>
     public static void EncryptV(MlKemParameters p, ReadOnlySpan<byte> encodedTHat, ReadOnlySpan<short> rHat, ReadOnlySpan<byte> coins, ReadOnlySpan<byte> m, Span<byte> c2)
     {
+        Span<short> e = stackalloc short[N];
+        try
+        {
+            SampleError2(p, coins, e);
+            EncryptV(p, encodedTHat, rHat, e, m, c2);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(e));
+        }
+    }
+
+    /// <summary>e2 of K-PKE.Encrypt (FIPS 203, Algorithm 14, line 17): SamplePolyCBD_η2(PRF(coins, 2k)).</summary>
+    public static void SampleError2(MlKemParameters p, ReadOnlySpan<byte> coins, Span<short> e2)
+    {
+        Debug.Assert(e2.Length == N);
+        MlKemSampling.SampleCbd(p.Eta2, coins, (byte)(2 * p.K), e2);
+    }
+
+    /// <summary>
+    /// <see cref="EncryptV(MlKemParameters, ReadOnlySpan{byte}, ReadOnlySpan{short}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>
+    /// with e2 given rather than sampled. Coefficients of r̂ and e2 must have absolute value below q.
+    /// </summary>
+    public static void EncryptV(MlKemParameters p, ReadOnlySpan<byte> encodedTHat, ReadOnlySpan<short> rHat, ReadOnlySpan<short> e2, ReadOnlySpan<byte> m, Span<byte> c2)
+    {
         int k = p.K;
-        Debug.Assert(encodedTHat.Length == p.EncodedVectorLength && rHat.Length == k * N && m.Length == 32 && c2.Length == p.Ciphertext2Length);
+        Debug.Assert(encodedTHat.Length == p.EncodedVectorLength && rHat.Length == k * N && e2.Length == N && m.Length == 32 && c2.Length == p.Ciphertext2Length);
 
         Span<short> a = stackalloc short[N];
-        Span<short> e = stackalloc short[N];
         Span<short> mu = stackalloc short[N];
         Span<int> acc = stackalloc int[N];
         try
@@ -184,11 +208,10 @@ internal static class MlKemPke
 
             MlKemArithmetic.ReduceAccumulator(acc, a);
             MlKemArithmetic.InverseNtt(a);
-            MlKemSampling.SampleCbd(p.Eta2, coins, (byte)(2 * k), e);
             MlKemEncoding.DecodeAndDecompress(1, m, mu);
             for (int c = 0; c < N; c++)
             {
-                a[c] = MlKemArithmetic.ToCanonical(a[c] + e[c] + mu[c]);
+                a[c] = MlKemArithmetic.ToCanonical(a[c] + e2[c] + mu[c]);
             }
 
             MlKemEncoding.CompressAndEncode(p.Dv, a, c2);
@@ -196,7 +219,6 @@ internal static class MlKemPke
         finally
         {
             CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(a));
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(e));
             CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(mu));
             CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(acc));
         }

@@ -4,7 +4,7 @@ namespace E2EMessaging.Protocol.Spqr;
 /// Collects chunks of a message of known length made by <see cref="PolynomialEncoder"/> (the layout is described
 /// at the top of that file) and rebuilds the message once every lane has enough distinct points.
 /// </summary>
-internal sealed class PolynomialDecoder
+internal sealed partial class PolynomialDecoder
 {
     private const int Lanes = PolynomialEncoder.Lanes;
 
@@ -93,12 +93,13 @@ internal sealed class PolynomialDecoder
     }
 
     /// <summary>
-    /// The message, or null while some lane lacks points. A value whose own point arrived is copied; the others
+    /// The message, or null while some lane lacks points (or the decoder was restored with its "complete" flag set,
+    /// see PolynomialDecoder.State.cs). A value whose own point arrived is copied; the others
     /// come from the lane's polynomial, interpolated through the lane's kept points of smallest x.
     /// </summary>
     public byte[]? DecodedMessage()
     {
-        if (!IsDecodable)
+        if (_complete || !IsDecodable)
         {
             return null;
         }

@@ -19,7 +19,7 @@
 namespace E2EMessaging.Protocol.Spqr;
 
 /// <summary>Splits an even-length message into an unbounded stream of 32-byte erasure-coded chunks.</summary>
-internal sealed class PolynomialEncoder
+internal sealed partial class PolynomialEncoder
 {
     /// <summary>Lanes (polynomials) per chunk: one per 2-byte field element of a 32-byte chunk.</summary>
     public const int Lanes = ErasureChunk.DataLength / 2;
@@ -27,10 +27,17 @@ internal sealed class PolynomialEncoder
     /// <summary>Longest message: every lane may use all 2^16 evaluation points.</summary>
     public const int MaxMessageLength = (1 << 16) * Lanes;
 
-    private readonly Gf16[][] _values;
+    // Per lane, the message values at x = 0, 1, ... (null once only the polynomials are known, see
+    // PolynomialEncoder.State.cs). Neither array is ever written after it is set, so clones share them.
+    private readonly Gf16[][]? _values;
     private Gf16[][]? _polynomials;
 
-    private PolynomialEncoder(Gf16[][] values) => _values = values;
+    private PolynomialEncoder(Gf16[][]? values, Gf16[][]? polynomials, uint nextIndex)
+    {
+        _values = values;
+        _polynomials = polynomials;
+        NextIndex = nextIndex;
+    }
 
     /// <summary>The counter behind <see cref="NextChunk"/>; its low 16 bits are the next chunk's index.</summary>
     public uint NextIndex { get; private set; }
@@ -55,7 +62,7 @@ internal sealed class PolynomialEncoder
             values[k % Lanes][k / Lanes] = new Gf16((ushort)((message[2 * k] << 8) | message[(2 * k) + 1]));
         }
 
-        encoder = new PolynomialEncoder(values);
+        encoder = new PolynomialEncoder(values, null, 0);
         return true;
     }
 
@@ -94,7 +101,7 @@ internal sealed class PolynomialEncoder
 
         for (int lane = 0; lane < Lanes; lane++)
         {
-            Gf16 y = index < _values[lane].Length
+            Gf16 y = _values is not null && index < _values[lane].Length
                 ? _values[lane][index]
                 : Gf16Polynomial.Evaluate(Polynomials()[lane], new Gf16(index));
             destination[2 * lane] = (byte)(y.Value >> 8);
@@ -106,10 +113,11 @@ internal sealed class PolynomialEncoder
     {
         if (_polynomials is null)
         {
+            Gf16[][] values = _values!;
             var polynomials = new Gf16[Lanes][];
             for (int lane = 0; lane < Lanes; lane++)
             {
-                Gf16[] ys = _values[lane];
+                Gf16[] ys = values[lane];
                 var xs = new Gf16[ys.Length];
                 for (int x = 0; x < xs.Length; x++)
                 {
