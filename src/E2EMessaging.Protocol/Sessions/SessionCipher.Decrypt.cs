@@ -20,7 +20,7 @@ public sealed partial class SessionCipher
         }
 
         SessionRecord record = await _sessionStore.LoadSessionAsync(remoteAddress, cancellationToken).ConfigureAwait(false) ?? SessionRecord.Empty();
-        PreKeysUsed? used = await ProcessPreKeyMessageAsync(message, record, cancellationToken).ConfigureAwait(false);
+        PreKeysUsed? used = await ProcessPreKeyMessageAsync(remoteAddress, message, record, cancellationToken).ConfigureAwait(false);
         byte[] plaintext = DecryptWithRecord(record, remoteAddress, message.Message, CiphertextMessageType.PreKey);
 
         // The message authenticated: now, and only now, change stored state.

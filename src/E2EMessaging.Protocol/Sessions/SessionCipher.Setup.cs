@@ -38,6 +38,8 @@ public sealed partial class SessionCipher
         {
             Pqxdh.Initiate(ourIdentity, baseKey, bundle.IdentityKey, bundle.SignedPreKey, bundle.PreKey, bundle.KyberPreKey, _random, kyberCiphertext, secrets);
             state = SessionState.CreateInitiator(ourIdentity.PublicKey, bundle.IdentityKey, secrets[..32], secrets[32..64], baseKey.PublicKey, bundle.SignedPreKey, _random);
+            bool selfSession = ServiceIds.IsSameAccount(_localAddress, ourIdentity.PublicKey, remoteAddress, bundle.IdentityKey);
+            state.PqRatchetState = PostQuantumRatchet.InitialState(secrets[64..Pqxdh.OutputLength], initiator: true, selfSession);
         }
         finally
         {
@@ -59,7 +61,7 @@ public sealed partial class SessionCipher
     /// The recipient's side of PQXDH, on the record in memory: reuses the session this base key already started,
     /// or builds a new state from the named prekeys and makes it current. Nothing is stored here.
     /// </summary>
-    private async ValueTask<PreKeysUsed?> ProcessPreKeyMessageAsync(PreKeySignalMessage message, SessionRecord record, CancellationToken cancellationToken)
+    private async ValueTask<PreKeysUsed?> ProcessPreKeyMessageAsync(ProtocolAddress remoteAddress, PreKeySignalMessage message, SessionRecord record, CancellationToken cancellationToken)
     {
         if (record.PromoteMatchingState(CiphertextMessage.CurrentVersion, message.BaseKey))
         {
@@ -79,6 +81,8 @@ public sealed partial class SessionCipher
         {
             Pqxdh.Accept(ourIdentity, signedPreKey.KeyPair, oneTimePreKey?.KeyPair, kyberPreKey.KeyPair.SecretKey, message.IdentityKey, message.BaseKey, message.KyberCiphertext.Span, secrets);
             SessionState state = SessionState.CreateRecipient(ourIdentity.PublicKey, message.IdentityKey, secrets[..32], secrets[32..64], message.BaseKey, signedPreKey.KeyPair);
+            bool selfSession = ServiceIds.IsSameAccount(_localAddress, ourIdentity.PublicKey, remoteAddress, message.IdentityKey);
+            state.PqRatchetState = PostQuantumRatchet.InitialState(secrets[64..Pqxdh.OutputLength], initiator: false, selfSession);
             state.SetRegistrationIds(localRegistrationId, message.RegistrationId);
             record.PromoteState(state);
         }

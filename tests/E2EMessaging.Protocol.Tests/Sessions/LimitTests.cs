@@ -17,9 +17,40 @@ public sealed class LimitTests
     }
 
     [Fact]
-    public async Task Forward_jump_of_25000_is_accepted_25001_is_not_and_2000_skipped_keys_are_kept()
+    public async Task With_spqr_a_message_after_24999_lost_decrypts_after_25000_it_does_not()
+    {
+        // libsignal 0.103's effective limit: SPQR's chain counts keys across Double Ratchet chains within an epoch
+        // and allows a jump of 25,000, and "start" already used one of Alice's SPQR keys, so 24,999 lost messages are
+        // the most a message can follow. Measured the same against libsignal (TripleRatchetInteropTests).
+        (Party alice, Party bob) = await EstablishedAsync();
+        var messages = new CiphertextMessage[25_001];
+        for (int i = 0; i < messages.Length; i++)
+        {
+            messages[i] = await alice.EncryptAsync(bob, $"m{i}");
+        }
+
+        byte[] before = await bob.SessionBytesAsync(alice);
+        var tooFar = await Assert.ThrowsAsync<ProtocolException>(() => bob.DecryptAsync(alice, Party.OverTheWire(messages[25_000])));
+        Assert.Equal(ProtocolErrorKind.InvalidMessage, tooFar.Kind); // SPQR's refusal, reported as libsignal reports it
+        Assert.Equal(before, await bob.SessionBytesAsync(alice));
+
+        Assert.Equal("m24999", await bob.DecryptAsync(alice, Party.OverTheWire(messages[24_999])));
+
+        // Of the 24,999 skipped keys, the newest 2,000 (22,999 … 24,998) are kept.
+        Assert.Equal("m22999", await bob.DecryptAsync(alice, Party.OverTheWire(messages[22_999])));
+        Assert.Equal("m24998", await bob.DecryptAsync(alice, Party.OverTheWire(messages[24_998])));
+        var dropped = await Assert.ThrowsAsync<ProtocolException>(() => bob.DecryptAsync(alice, Party.OverTheWire(messages[22_998])));
+        Assert.Equal(ProtocolErrorKind.DuplicateMessage, dropped.Kind);
+        Assert.Equal("m25000", await bob.DecryptAsync(alice, Party.OverTheWire(messages[25_000])));
+    }
+
+    [Fact]
+    public async Task Double_ratchet_alone_accepts_a_forward_jump_of_25000_not_25001_and_keeps_2000_skipped_keys()
     {
         (Party alice, Party bob) = await EstablishedAsync();
+        await WithoutSpqrAsync(alice, bob);
+        await WithoutSpqrAsync(bob, alice);
+
         // Alice's new chain starts at counter 0; Bob's receiving chain for it does not exist yet.
         var messages = new CiphertextMessage[25_002];
         for (int i = 0; i < messages.Length; i++)
@@ -42,6 +73,14 @@ public sealed class LimitTests
         var dropped = await Assert.ThrowsAsync<ProtocolException>(() => bob.DecryptAsync(alice, Party.OverTheWire(messages[22_999])));
         Assert.Equal(ProtocolErrorKind.DuplicateMessage, dropped.Kind);
         Assert.Equal("m25001", await bob.DecryptAsync(alice, Party.OverTheWire(messages[25_001])));
+    }
+
+    /// <summary>Removes SPQR from a session (as a session created before SPQR existed): the Double Ratchet alone.</summary>
+    private static async Task WithoutSpqrAsync(Party party, Party with)
+    {
+        var record = (await party.Store.LoadSessionAsync(with.Address))!;
+        record.Current!.PqRatchetState = Google.Protobuf.ByteString.Empty;
+        await party.Store.StoreSessionAsync(with.Address, record);
     }
 
     [Fact]
