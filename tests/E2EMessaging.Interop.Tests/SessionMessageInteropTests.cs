@@ -14,7 +14,7 @@ using WireSignalMessage = E2EMessaging.Protocol.Proto.Wire.SignalMessage;
 namespace E2EMessaging.Interop.Tests;
 
 /// <summary>
-/// 1:1 message formats against libsignal 0.103, for everything that does not need SPQR: libsignal's
+/// 1:1 message formats against libsignal 0.103: libsignal's
 /// SignalMessage and PreKeySignalMessage parse here and re-serialize to the same bytes, and a PreKeySignalMessage
 /// made here parses in libsignal with the same fields.
 /// </summary>
@@ -145,19 +145,24 @@ public sealed class SessionMessageInteropTests(NodePeerFixture fixture)
     [Fact]
     public async Task Libsignal_0_103_refuses_a_session_without_spqr()
     {
-        // Until the SPQR work item lands, our sessions carry no post-quantum ratchet; libsignal 0.103 requires one.
-        // This pins that fact, so the day it changes is visible.
+        // Sessions from before SPQR carry no post-quantum ratchet state; libsignal 0.103 creates every session with
+        // SPQR as the minimum version, so a message without it is refused. Ours strips the state to show that.
         string bob = Unique("bob");
         await Peer.CallAsync("partyCreate", new { name = bob, deviceId = 4, registrationId = 4444 });
         using IdentityKeyPair identity = IdentityKeyPair.Generate();
         using var store = new InMemoryProtocolStore(identity, 77);
         var alice = new ProtocolAddress(Unique("alice"), 1);
+        var bobAddress = new ProtocolAddress(bob, 4);
         var cipher = new SessionCipher(alice, store, store, store, store, store);
-        await cipher.ProcessPreKeyBundleAsync(new ProtocolAddress(bob, 4), PeerBundles.ToBundle(await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true })));
-        CiphertextMessage ours = await cipher.EncryptAsync(new ProtocolAddress(bob, 4), Encoding.UTF8.GetBytes("hi"));
+        await cipher.ProcessPreKeyBundleAsync(bobAddress, PeerBundles.ToBundle(await Peer.CallAsync("partyBundle", new { name = bob, withOneTimePreKey = true })));
+        SessionRecord record = (await store.LoadSessionAsync(bobAddress))!;
+        record.Current!.PqRatchetState = ByteString.Empty;
+        await store.StoreSessionAsync(bobAddress, record);
+
+        CiphertextMessage ours = await cipher.EncryptAsync(bobAddress, Encoding.UTF8.GetBytes("hi"));
+        Assert.True(((PreKeySignalMessage)ours).Message.PqRatchet.IsEmpty);
         var refused = await Assert.ThrowsAsync<NodePeerException>(() => Peer.CallAsync("partyDecrypt", new { name = bob, remoteName = alice.Name, remoteDeviceId = 1, type = 3, serialized = ours.Serialize() }));
-        // libsignal reports its SPQR failure as a generic decryption failure of the PreKey message. That PQXDH itself
-        // agrees is proven separately (PqxdhInteropTests).
+        // libsignal reports its SPQR failure as a generic decryption failure of the PreKey message.
         Assert.Contains("invalid PreKey message", refused.PeerError, StringComparison.Ordinal);
     }
 }

@@ -38,9 +38,8 @@ public sealed class SessionRecordInteropTests(NodePeerFixture fixture)
 
             byte[] ours = (await store.LoadSessionAsync(bobAddress))!.Serialize();
             JsonElement theirs = await Peer.CallAsync("sessionRecordDeserialize", new { serialized = ours });
-            // libsignal 0.103 counts a current state as usable only when it carries SPQR state; ours have none until
-            // the SPQR work item lands, so it reads the record fully but reports no usable current state.
-            Assert.False(theirs.GetProperty("hasCurrentState").GetBoolean());
+            // libsignal 0.103 counts a current state as usable only when it carries SPQR state; ours do.
+            Assert.True(theirs.GetProperty("hasCurrentState").GetBoolean());
             Assert.Equal(4321, theirs.GetInt32("localRegistrationId"));
             Assert.Equal(5555, theirs.GetInt32("remoteRegistrationId"));
             Assert.Equal(ours, theirs.GetBytes("serialized"));

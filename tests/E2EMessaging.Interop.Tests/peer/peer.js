@@ -566,6 +566,15 @@ const ops = {
     return { identityKey: b64(p.identity.publicKey.serialize()) };
   },
 
+  // Puts a session record made elsewhere (ours) into the party's session store for the remote address,
+  // as if the party had written it: the conversation then continues from that record.
+  async partyImportSession(a) {
+    const p = party(str(a, 'name'));
+    const record = S.SessionRecord.deserialize(bytes(a, 'serialized'));
+    await p.sessionStore.saveSession(remoteAddress(a), record);
+    return { hasCurrentState: record.hasCurrentState(nowArg(a)) };
+  },
+
   // The party's stored session with the remote address; serialized is null when there is none.
   async partySessionRecord(a) {
     const p = party(str(a, 'name'));
