@@ -80,6 +80,21 @@ public sealed class IncrementalMlKem768Tests
     }
 
     [Fact]
+    public void Encapsulation_reproduces_the_crate_state_from_its_randomness()
+    {
+        // libcrux keeps m (the encapsulation's only randomness) as the last 32 bytes of the state, so the crate's
+        // saved Ct1Sent phase (Spqr/Vectors, issue 1275 data) can be recomputed: the same ct1, and the same state
+        // bytes once the old big-endian coefficient order is swapped back.
+        SpqrState saved = SpqrState.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Spqr", "Vectors", "issue1275_b_state.bin")));
+        BraidState.Types.Phase.Types.Ct1Sent phase = saved.V1.Ct1Sampled.Uc;
+        byte[] crateState = phase.Es.ToByteArray();
+        var replay = new ReplayedBytes(crateState.AsSpan(crateState.Length - 32).ToArray());
+        (byte[] ct1, byte[] state) = IncrementalMlKem768.Encapsulate1(phase.Hdr.ToByteArray(), replay, new byte[32]);
+        Assert.Equal(phase.Ct1.ToByteArray(), ct1);
+        Assert.Equal(Swap(crateState), state);
+    }
+
+    [Fact]
     public void Key_that_does_not_match_the_header_is_refused()
     {
         (byte[] header, byte[] ekPart, _) = IncrementalMlKem768.GenerateKeys(new FixedRandom(5));
@@ -97,6 +112,15 @@ public sealed class IncrementalMlKem768Tests
         Keccak.Sha3_256(ek, hash);
         byte[] forgedHeader = [.. header.AsSpan(0, 32), .. hash];
         Assert.False(IncrementalMlKem768.EncapsulationKeyMatchesHeader(unreduced, forgedHeader));
+    }
+
+    private sealed class ReplayedBytes(byte[] bytes) : IRandomSource
+    {
+        public void Fill(Span<byte> destination)
+        {
+            Assert.Equal(bytes.Length, destination.Length);
+            bytes.CopyTo(destination);
+        }
     }
 
     private static byte[] Swap(byte[] state)
