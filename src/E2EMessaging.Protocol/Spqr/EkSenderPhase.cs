@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using E2EMessaging.Protocol.Proto.Spqr;
 using Google.Protobuf;
 using PhaseProto = E2EMessaging.Protocol.Proto.Spqr.BraidState.Types.Phase.Types;
 

@@ -17,7 +17,8 @@ namespace E2EMessaging.Protocol.Spqr;
 /// <item>encapsulation state (2080 bytes) = r̂ (3 × 256 signed 16-bit coefficients) || e2 (256 signed 16-bit
 ///   coefficients) || m (32 bytes), each coefficient little-endian. r̂ is NTT(r) with every coefficient the
 ///   representative in [-(q-1)/2, (q-1)/2], which is what libcrux's final Barrett reduction leaves, so the bytes
-///   are the ones libcrux writes for the same randomness.</item>
+///   are the ones libcrux writes for the same randomness (checked against the crate's saved states and, live,
+///   against libsignal's).</item>
 /// </list>
 /// Key generation reads 64 random bytes (d then z), encapsulation 32 (m).
 /// </summary>
@@ -169,7 +170,8 @@ internal static class IncrementalMlKem768
         MlKem.Decapsulate(Parameters, decapsulationKey, ciphertext, sharedKey);
     }
 
-    // The issue-1275 detection rule described on Encapsulate2; it looks at e2 only, which is public-length data.
+    // The issue-1275 detection rule described on Encapsulate2. It branches on e2, which is secret, exactly as the
+    // crate does; it runs only on this side's own stored state, never on anything the peer sent.
     private static bool HasSwappedByteOrder(ReadOnlySpan<byte> state)
     {
         ReadOnlySpan<byte> error2 = state.Slice(2 * K * N, 2 * N);

@@ -42,6 +42,23 @@ public sealed class BraidKnownAnswerTests
     }
 
     [Fact]
+    public void Crate_key_layouts_match_ours()
+    {
+        // (The authentication key itself is not in these states: the version negotiation that carries it is
+        // finished and dropped, so the initial authenticator cannot be checked on its own here.)
+        SpqrState alex = Load("issue1275_a_state.bin");
+        BraidState.Types.Phase.Types.EkSent alexPhase = alex.V1.HeaderSent.Uc;
+
+        // Blake holds the header it received (ρ || H(ek)); alex's decapsulation key holds ek = t̂ || ρ and H(ek)
+        // in the FIPS 203 layout. They must agree, and H must be SHA3-256 of t̂ || ρ.
+        byte[] dk = alexPhase.Dk.ToByteArray();
+        byte[] header = Load("issue1275_b_state.bin").V1.Ct1Sampled.Uc.Hdr.ToByteArray();
+        Assert.Equal(dk.AsSpan(1152 + 1152, 32).ToArray(), header.AsSpan(0, 32).ToArray());
+        Assert.Equal(dk.AsSpan(1152 + 1184, 32).ToArray(), header.AsSpan(32, 32).ToArray());
+        Assert.True(IncrementalMlKem768.EncapsulationKeyMatchesHeader(dk.AsSpan(1152, 1152), header));
+    }
+
+    [Fact]
     public void Crate_states_finish_the_epoch_and_go_on_with_equal_secrets()
     {
         // The crate's test: steps 30..50 of lockstep messaging must reach epoch 2 without error. Blake (the
