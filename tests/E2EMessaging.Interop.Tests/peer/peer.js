@@ -163,6 +163,19 @@ function senderAddress(a) {
 }
 
 // One group message for the batch ops: the outcome of each, so one refusal does not hide the rest.
+// Decrypts a 1:1 message for party p from address; type is 3 (PreKey) or 2 (Whisper).
+async function partyDecryptOne(p, address, type, serialized) {
+  if (type === S.CiphertextMessageType.PreKey) {
+    return S.signalDecryptPreKey(
+      S.PreKeySignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore,
+      p.preKeyStore, p.signedPreKeyStore, p.kyberPreKeyStore);
+  }
+  if (type === S.CiphertextMessageType.Whisper) {
+    return S.signalDecrypt(S.SignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore);
+  }
+  throw new TypeError(`argument 'type' must be 2 (Whisper) or 3 (PreKey), not ${type}`);
+}
+
 async function groupDecryptOne(m, sender, serialized) {
   try {
     return { ok: true, plaintext: b64(await S.groupDecrypt(sender, m.senderKeyStore, serialized)) };
@@ -485,21 +498,7 @@ const ops = {
 
   async partyDecrypt(a) {
     const p = party(str(a, 'name'));
-    const type = int(a, 'type');
-    const serialized = bytes(a, 'serialized');
-    const address = remoteAddress(a);
-    let plaintext;
-    if (type === S.CiphertextMessageType.PreKey) {
-      plaintext = await S.signalDecryptPreKey(
-        S.PreKeySignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore,
-        p.preKeyStore, p.signedPreKeyStore, p.kyberPreKeyStore);
-    } else if (type === S.CiphertextMessageType.Whisper) {
-      plaintext = await S.signalDecrypt(
-        S.SignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore);
-    } else {
-      throw new TypeError(`argument 'type' must be 2 (Whisper) or 3 (PreKey), not ${type}`);
-    }
-    return { plaintext: b64(plaintext) };
+    return { plaintext: b64(await partyDecryptOne(p, remoteAddress(a), int(a, 'type'), bytes(a, 'serialized'))) };
   },
 
   // Encrypts count messages to one remote ("<prefix><i>" as UTF-8, i from 0) and returns those with
@@ -529,18 +528,7 @@ const ops = {
     const results = [];
     for (const { type, serialized } of items) {
       try {
-        let plaintext;
-        if (type === S.CiphertextMessageType.PreKey) {
-          plaintext = await S.signalDecryptPreKey(
-            S.PreKeySignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore,
-            p.preKeyStore, p.signedPreKeyStore, p.kyberPreKeyStore);
-        } else if (type === S.CiphertextMessageType.Whisper) {
-          plaintext = await S.signalDecrypt(
-            S.SignalMessage.deserialize(serialized), address, p.address, p.sessionStore, p.identityStore);
-        } else {
-          throw new TypeError(`item type must be 2 (Whisper) or 3 (PreKey), not ${type}`);
-        }
-        results.push({ ok: true, plaintext: b64(plaintext) });
+        results.push({ ok: true, plaintext: b64(await partyDecryptOne(p, address, type, serialized)) });
       } catch (err) {
         results.push({ ok: false, error: errorText(err) });
       }
