@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace E2EMessaging.Protocol.Spqr;
 
 /// <summary>
@@ -61,6 +64,19 @@ internal readonly struct Gf16 : IEquatable<Gf16>
     /// <summary>Carry-less product of two 16-bit polynomials, then reduction modulo <see cref="Polynomial"/>.</summary>
     internal static ushort Multiply(ushort a, ushort b)
     {
+        if (Pclmulqdq.IsSupported)
+        {
+            // One carry-less multiplication: the 31-bit product of the two polynomials.
+            Vector128<ulong> product = Pclmulqdq.CarrylessMultiply(Vector128.CreateScalar((ulong)a), Vector128.CreateScalar((ulong)b), 0x00);
+            return Reduce((uint)product.ToScalar());
+        }
+
+        return Reduce(CarrylessProduct(a, b));
+    }
+
+    /// <summary>The 31-bit carry-less product, without branches on the operands (the portable path).</summary>
+    internal static uint CarrylessProduct(ushort a, ushort b)
+    {
         uint wide = a;
         uint product = 0;
         for (int i = 0; i < 16; i++)
@@ -69,16 +85,17 @@ internal readonly struct Gf16 : IEquatable<Gf16>
             product ^= (wide << i) & mask;
         }
 
-        return Reduce(product);
+        return product;
     }
 
-    /// <summary>Reduces a polynomial of degree at most 31 modulo <see cref="Polynomial"/>, branch-free.</summary>
     internal static ushort Reduce(uint value)
     {
-        for (int bit = 31; bit >= 16; bit--)
+        // x^16 = x^12 + x^3 + x + 1 (mod the field polynomial): fold the bits above 16 down. Each fold shrinks the
+        // excess by 4 bits (31 → 27 → 23 → 19 → 15), so four folds always finish, without branches.
+        for (int fold = 0; fold < 4; fold++)
         {
-            uint mask = 0u - ((value >> bit) & 1u);
-            value ^= (Polynomial << (bit - 16)) & mask;
+            uint high = value >> 16;
+            value = (value & 0xFFFF) ^ high ^ (high << 1) ^ (high << 3) ^ (high << 12);
         }
 
         return (ushort)value;

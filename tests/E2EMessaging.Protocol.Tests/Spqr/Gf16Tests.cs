@@ -36,6 +36,23 @@ public sealed class Gf16Tests
     public bool Multiplication_matches_the_schoolbook_reference(ushort a, ushort b) =>
         (F(a) * F(b)).Value == Reference(a, b);
 
+    [Fact]
+    public void Both_multiplication_paths_match_the_reference_on_a_million_pairs()
+    {
+        // The hardware path (PCLMULQDQ, when the CPU has it) and the portable carry-less product must agree.
+        var random = new Random(1100);
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            ushort a = (ushort)random.Next(1 << 16);
+            ushort b = (ushort)random.Next(1 << 16);
+            ushort expected = Reference(a, b);
+            Assert.Equal(expected, Gf16.Multiply(a, b));
+            Assert.Equal(expected, Gf16.Reduce(Gf16.CarrylessProduct(a, b)));
+        }
+
+        Assert.Equal(Reference(0xFFFF, 0xFFFF), Gf16.Multiply(0xFFFF, 0xFFFF));
+    }
+
     [Property(MaxTest = 300)]
     public bool Multiplication_is_associative(ushort a, ushort b, ushort c) =>
         (F(a) * F(b)) * F(c) == F(a) * (F(b) * F(c));
