@@ -91,7 +91,18 @@ internal sealed class RelayHarness : IAsyncDisposable
     public async Task<TestDevice> LinkAsync(TestDevice existing, bool connect = true, int preKeys = 5)
     {
         var device = new TestDevice(this);
+        bool offline = existing.Transport.Connection is null;
+        if (offline)
+        {
+            await existing.ConnectAsync();
+        }
+
         ProtocolAddress address = await existing.Transport.LinkDeviceAsync(device.RegistrationId, device.Identity.PublicKey);
+        if (offline)
+        {
+            existing.Disconnect();
+        }
+
         device.Bind(address);
         await device.ConnectAsync();
         await device.UploadPreKeysAsync(preKeys);
