@@ -33,19 +33,25 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public async Task A_signature_for_one_challenge_does_not_answer_another()
+    public async Task A_challenge_answers_one_attempt_only()
     {
         await using var harness = new RelayHarness();
         TestDevice alice = await harness.RegisterAsync("alice");
         await using LoopbackTransportScope scope = new(harness);
-        ReadOnlyMemory<byte> first = await scope.Transport.GetChallengeAsync();
-        byte[] signature = DeviceAuthentication.Sign(alice.Identity.PrivateKey, alice.Address, first.Span);
-        _ = await scope.Transport.GetChallengeAsync(); // replaces the first
-        MessagingException e = await Assert.ThrowsAsync<MessagingException>(async () => await scope.Transport.AuthenticateAsync(alice.Address, signature));
+        ReadOnlyMemory<byte> challenge = await scope.Transport.GetChallengeAsync();
+        byte[] wrong = DeviceAuthentication.Sign(alice.Identity.PrivateKey, alice.Address, new byte[WireLimits.ChallengeLength]);
+        byte[] right = DeviceAuthentication.Sign(alice.Identity.PrivateKey, alice.Address, challenge.Span);
+
+        // A failed attempt uses the challenge up: the right answer afterwards is too late.
+        MessagingException e = await Assert.ThrowsAsync<MessagingException>(async () => await scope.Transport.AuthenticateAsync(alice.Address, wrong));
+        Assert.Equal(MessagingErrorKind.Unauthenticated, e.Kind);
+        e = await Assert.ThrowsAsync<MessagingException>(async () => await scope.Transport.AuthenticateAsync(alice.Address, right));
         Assert.Equal(MessagingErrorKind.Unauthenticated, e.Kind);
 
-        // And a challenge is used up by one attempt, even a failed one.
-        e = await Assert.ThrowsAsync<MessagingException>(async () => await scope.Transport.AuthenticateAsync(alice.Address, signature));
+        // A recorded proof cannot be replayed on another connection.
+        await using LoopbackTransportScope other = new(harness);
+        _ = await other.Transport.GetChallengeAsync();
+        e = await Assert.ThrowsAsync<MessagingException>(async () => await other.Transport.AuthenticateAsync(alice.Address, right));
         Assert.Equal(MessagingErrorKind.Unauthenticated, e.Kind);
     }
 
