@@ -63,12 +63,20 @@ public sealed partial class RelayServer
             throw Fail(device, "The signature does not verify with the identity key being registered.");
         }
 
-        if (!await _devices.TryCreateAccountAsync(account, new DeviceInfo(1, request.RegistrationId, identityKey), cancellationToken).ConfigureAwait(false))
+        if (await _devices.TryCreateAccountAsync(account, new DeviceInfo(1, request.RegistrationId, identityKey), cancellationToken).ConfigureAwait(false))
         {
-            throw Refuse(MessagingErrorKind.Conflict, "The account exists.");
+            Log.AccountRegistered(_logger, account);
+        }
+        else
+        {
+            // A retry of this very registration (its answer was lost) succeeds again; anyone else's is a conflict.
+            DeviceInfo? existing = await _devices.GetDeviceAsync(device, cancellationToken).ConfigureAwait(false);
+            if (existing is null || existing.RegistrationId != request.RegistrationId || !existing.IdentityKey.Equals(identityKey))
+            {
+                throw Refuse(MessagingErrorKind.Conflict, "The account exists.");
+            }
         }
 
-        Log.AccountRegistered(_logger, account);
         Admit(connection, device);
     }
 
@@ -94,6 +102,14 @@ public sealed partial class RelayServer
     private async ValueTask<ProtocolAddress> LinkDeviceAsync(ProtocolAddress linker, Proto.LinkDevice request, CancellationToken cancellationToken)
     {
         PublicKey identityKey = RelayFrames.ReadPublicKey(request.IdentityKey, "identity key");
+
+        // A retry of this very link (its answer was lost) names the device it created, rather than a second one.
+        IReadOnlyList<DeviceInfo> devices = await _devices.GetDevicesAsync(linker.Name, cancellationToken).ConfigureAwait(false);
+        if (devices.FirstOrDefault(d => d.RegistrationId == request.RegistrationId && d.IdentityKey.Equals(identityKey)) is { } linkedBefore)
+        {
+            return new ProtocolAddress(linker.Name, linkedBefore.DeviceId);
+        }
+
         uint? deviceId = await _devices.TryAddDeviceAsync(linker.Name, request.RegistrationId, identityKey, cancellationToken).ConfigureAwait(false)
             ?? throw Refuse(MessagingErrorKind.TooLarge, $"The account has used all {WireLimits.MaxDevicesPerAccount} device ids.");
         var linked = new ProtocolAddress(linker.Name, deviceId.Value);

@@ -149,6 +149,27 @@ public sealed class AuthenticationTests
         Assert.Equal(3u, tablet.Address.DeviceId);
     }
 
+    [Fact]
+    public async Task Registering_and_linking_are_safe_to_retry()
+    {
+        await using var harness = new RelayHarness();
+        TestDevice phone = await harness.RegisterAsync("alice");
+
+        // The same registration again (its answer was lost) authenticates instead of conflicting.
+        await using LoopbackTransportScope again = new(harness);
+        await again.Transport.RegisterAccountAsync("alice", phone.RegistrationId, phone.Identity);
+        Assert.Equal(phone.Address, again.Transport.Connection!.Device);
+
+        Assert.True(phone.Transport.Connection!.IsClosed); // one connection per device: the newer one replaced it
+
+        // The same link twice names one device.
+        using IdentityKeyPair laptop = IdentityKeyPair.Generate();
+        ProtocolAddress first = await again.Transport.LinkDeviceAsync(77, laptop.PublicKey);
+        ProtocolAddress second = await again.Transport.LinkDeviceAsync(77, laptop.PublicKey);
+        Assert.Equal(first, second);
+        Assert.Equal(2, (await again.Transport.FetchDevicesAsync("alice")).Count);
+    }
+
     /// <summary>A bare connected, unauthenticated transport.</summary>
     private sealed class LoopbackTransportScope : IAsyncDisposable
     {
