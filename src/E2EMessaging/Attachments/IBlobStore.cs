@@ -41,7 +41,13 @@ public sealed class InMemoryBlobStore : IBlobStore
     public ValueTask<ReadOnlyMemory<byte>?> DownloadAsync(string blobId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blobId);
-        return ValueTask.FromResult<ReadOnlyMemory<byte>?>(_blobs.TryGetValue(blobId, out byte[]? blob) ? blob.ToArray() : null);
+        if (!_blobs.TryGetValue(blobId, out byte[]? blob))
+        {
+            // Not a conditional expression: C# would turn its null into an empty ReadOnlyMemory through byte[].
+            return ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+        }
+
+        return ValueTask.FromResult<ReadOnlyMemory<byte>?>(blob.ToArray());
     }
 
     /// <summary>Replaces a stored blob's bytes (tests use it to tamper with a blob).</summary>
