@@ -50,7 +50,7 @@ internal static class AttachmentCipher
     {
         if (key.Length != Limits.AttachmentKeyLength || digest.Length != Limits.DigestLength)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidLength, "An attachment key is 64 bytes and its digest 32.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "An attachment key is 64 bytes and its digest 32.");
         }
 
         Span<byte> actual = stackalloc byte[Limits.DigestLength];

@@ -48,7 +48,7 @@ public sealed class AttachmentTransfer
 
     /// <summary>Downloads the blob, verifies its digest and MAC, decrypts it and checks its size.</summary>
     /// <exception cref="MessagingException">
-    /// No such blob (<see cref="MessagingErrorKind.AttachmentNotFound"/>), a blob that is not the one the pointer
+    /// No such blob (<see cref="MessagingErrorKind.NotFound"/>), a blob that is not the one the pointer
     /// names (<see cref="MessagingErrorKind.AttachmentDigestMismatch"/>) or one that was altered
     /// (<see cref="MessagingErrorKind.AttachmentTampered"/>).
     /// </exception>
@@ -58,7 +58,7 @@ public sealed class AttachmentTransfer
         ReadOnlyMemory<byte>? blob = await _store.DownloadAsync(pointer.BlobId, cancellationToken).ConfigureAwait(false);
         if (blob is null)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.AttachmentNotFound, "The blob store has no blob under the pointer's id.");
+            ThrowHelper.Messaging(MessagingErrorKind.NotFound, "The blob store has no blob under the pointer's id.");
         }
 
         if (blob.Value.Length > Limits.MaxAttachmentLength + AttachmentCipher.IvLength + AttachmentCipher.MacLength + 16)

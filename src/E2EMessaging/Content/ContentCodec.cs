@@ -1,6 +1,7 @@
 using E2EMessaging.Attachments;
 using Google.Protobuf;
-using Wire = E2EMessaging.Content.Proto;
+using E2EMessaging.Wire;
+using ContentProto = E2EMessaging.Content.Proto;
 
 namespace E2EMessaging.Content;
 
@@ -18,7 +19,7 @@ internal static class ContentCodec
     public static byte[] Encode(MessageContent content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var pb = new Wire.Content
+        var pb = new ContentProto.Content
         {
             Version = Limits.ContentVersion,
             ClientMessageId = Id(content.Id),
@@ -30,7 +31,7 @@ internal static class ContentCodec
                 pb.Data = ToProto(data.Message, data.GroupId);
                 break;
             case ReceiptBody receipt:
-                var r = new Wire.ReceiptMessage { Type = (Wire.ReceiptMessage.Types.Type)(int)receipt.Type };
+                var r = new ContentProto.ReceiptMessage { Type = (ContentProto.ReceiptMessage.Types.Type)(int)receipt.Type };
                 if (receipt.Watermark is { } watermark)
                 {
                     r.Watermark = Id(watermark);
@@ -49,27 +50,27 @@ internal static class ContentCodec
                 pb.Receipt = r;
                 break;
             case SenderKeyDistributionBody skdm:
-                pb.SenderKeyDistribution = new Wire.SenderKeyDistribution
+                pb.SenderKeyDistribution = new ContentProto.SenderKeyDistribution
                 {
                     GroupId = Group(skdm.GroupId),
                     DistributionMessage = ByteString.CopyFrom(skdm.DistributionMessage),
                 };
                 break;
             case SyncBody sync:
-                pb.Sync = new Wire.SyncMessage { Destination = sync.Destination ?? string.Empty, Data = ToProto(sync.Message, sync.GroupId) };
+                pb.Sync = new ContentProto.SyncMessage { Destination = sync.Destination ?? string.Empty, Data = ToProto(sync.Message, sync.GroupId) };
                 break;
             case DeviceListUpdateBody devices:
-                var d = new Wire.DeviceListUpdate();
+                var d = new ContentProto.DeviceListUpdate();
                 d.DeviceIds.Add(devices.DeviceIds);
                 pb.DeviceListUpdate = d;
                 break;
             case GroupUpdateBody update:
-                var g = new Wire.GroupUpdate { GroupId = Group(update.GroupId), Revision = (ulong)update.Revision, Name = update.Name };
+                var g = new ContentProto.GroupUpdate { GroupId = Group(update.GroupId), Revision = (ulong)update.Revision, Name = update.Name };
                 g.Members.Add(update.Members);
                 pb.GroupUpdate = g;
                 break;
             case RetryRequestBody retry:
-                pb.RetryRequest = new Wire.RetryRequest { TargetId = Id(retry.TargetId) };
+                pb.RetryRequest = new ContentProto.RetryRequest { TargetId = Id(retry.TargetId) };
                 break;
             default:
                 ThrowHelper.Argument(nameof(content), "Unknown content body.");
@@ -113,17 +114,17 @@ internal static class ContentCodec
         int end = bytes.LastIndexOfAnyExcept((byte)0);
         if (end < 0 || bytes[end] != 0x80)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "The content's padding is malformed.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "The content's padding is malformed.");
         }
 
-        Wire.Content pb;
+        ContentProto.Content pb;
         try
         {
-            pb = Wire.Content.Parser.ParseFrom(bytes[..end]);
+            pb = ContentProto.Content.Parser.ParseFrom(bytes[..end]);
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new MessagingException(MessagingErrorKind.InvalidContent, "The content is not a valid protobuf.", e);
+            throw new MessagingException(MessagingErrorKind.InvalidEncoding, "The content is not a valid protobuf.", e);
         }
 
         if (pb.Version != Limits.ContentVersion)
@@ -134,29 +135,29 @@ internal static class ContentCodec
         ClientMessageId id = ReadId(pb.ClientMessageId);
         if (pb.Timestamp > long.MaxValue)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "The content's timestamp is out of range.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "The content's timestamp is out of range.");
         }
 
         ContentBody body = pb.BodyCase switch
         {
-            Wire.Content.BodyOneofCase.Data => new DataBody(FromProto(pb.Data), ReadOptionalGroup(pb.Data.GroupId)),
-            Wire.Content.BodyOneofCase.Receipt => ReadReceipt(pb.Receipt),
-            Wire.Content.BodyOneofCase.SenderKeyDistribution => ReadDistribution(pb.SenderKeyDistribution),
-            Wire.Content.BodyOneofCase.Sync => ReadSync(pb.Sync),
-            Wire.Content.BodyOneofCase.DeviceListUpdate => ReadDevices(pb.DeviceListUpdate),
-            Wire.Content.BodyOneofCase.RetryRequest => new RetryRequestBody(ReadId(pb.RetryRequest.TargetId)),
-            Wire.Content.BodyOneofCase.GroupUpdate => ReadGroupUpdate(pb.GroupUpdate),
-            _ => ThrowHelper.Messaging<ContentBody>(MessagingErrorKind.UnknownContentType, "The content has no known body."),
+            ContentProto.Content.BodyOneofCase.Data => new DataBody(FromProto(pb.Data), ReadOptionalGroup(pb.Data.GroupId)),
+            ContentProto.Content.BodyOneofCase.Receipt => ReadReceipt(pb.Receipt),
+            ContentProto.Content.BodyOneofCase.SenderKeyDistribution => ReadDistribution(pb.SenderKeyDistribution),
+            ContentProto.Content.BodyOneofCase.Sync => ReadSync(pb.Sync),
+            ContentProto.Content.BodyOneofCase.DeviceListUpdate => ReadDevices(pb.DeviceListUpdate),
+            ContentProto.Content.BodyOneofCase.RetryRequest => new RetryRequestBody(ReadId(pb.RetryRequest.TargetId)),
+            ContentProto.Content.BodyOneofCase.GroupUpdate => ReadGroupUpdate(pb.GroupUpdate),
+            _ => ThrowHelper.Messaging<ContentBody>(MessagingErrorKind.InvalidEncoding, "The content has no known body."),
         };
         return new MessageContent(id, (long)pb.Timestamp, body);
     }
 
-    private static Wire.DataMessage ToProto(DataMessage message, Guid? groupId)
+    private static ContentProto.DataMessage ToProto(DataMessage message, Guid? groupId)
     {
-        var pb = new Wire.DataMessage { Text = message.Text ?? string.Empty };
+        var pb = new ContentProto.DataMessage { Text = message.Text ?? string.Empty };
         foreach (AttachmentPointer a in message.Attachments)
         {
-            pb.Attachments.Add(new Wire.AttachmentPointer
+            pb.Attachments.Add(new ContentProto.AttachmentPointer
             {
                 BlobId = a.BlobId,
                 Key = ByteString.CopyFrom(a.Key),
@@ -169,12 +170,12 @@ internal static class ContentCodec
 
         if (message.Quote is { } quote)
         {
-            pb.Quote = new Wire.Quote { TargetId = Id(quote.Id), Author = quote.Author, Text = quote.Text ?? string.Empty };
+            pb.Quote = new ContentProto.Quote { TargetId = Id(quote.Id), Author = quote.Author, Text = quote.Text ?? string.Empty };
         }
 
         if (message.Reaction is { } reaction)
         {
-            pb.Reaction = new Wire.Reaction
+            pb.Reaction = new ContentProto.Reaction
             {
                 TargetId = Id(reaction.TargetId),
                 TargetAuthor = reaction.TargetAuthor,
@@ -201,7 +202,7 @@ internal static class ContentCodec
         return pb;
     }
 
-    private static DataMessage FromProto(Wire.DataMessage pb)
+    private static DataMessage FromProto(ContentProto.DataMessage pb)
     {
         if (pb.Text.Length > Limits.MaxTextLength)
         {
@@ -216,13 +217,13 @@ internal static class ContentCodec
         var attachments = new AttachmentPointer[pb.Attachments.Count];
         for (int i = 0; i < attachments.Length; i++)
         {
-            Wire.AttachmentPointer a = pb.Attachments[i];
+            ContentProto.AttachmentPointer a = pb.Attachments[i];
             ShortString(a.BlobId, required: true);
             ShortString(a.ContentType, required: false);
             ShortString(a.FileName, required: false);
             if (a.Key.Length != Limits.AttachmentKeyLength || a.Digest.Length != Limits.DigestLength)
             {
-                ThrowHelper.Messaging(MessagingErrorKind.InvalidLength, "An attachment key must be 64 bytes and its digest 32.");
+                ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "An attachment key must be 64 bytes and its digest 32.");
             }
 
             if (a.Size > (ulong)Limits.MaxAttachmentLength)
@@ -264,11 +265,11 @@ internal static class ContentCodec
         };
     }
 
-    private static ReceiptBody ReadReceipt(Wire.ReceiptMessage pb)
+    private static ReceiptBody ReadReceipt(ContentProto.ReceiptMessage pb)
     {
-        if (pb.Type is not (Wire.ReceiptMessage.Types.Type.Delivered or Wire.ReceiptMessage.Types.Type.Read))
+        if (pb.Type is not (ContentProto.ReceiptMessage.Types.Type.Delivered or ContentProto.ReceiptMessage.Types.Type.Read))
         {
-            ThrowHelper.Messaging(MessagingErrorKind.UnknownContentType, "The receipt has an unknown type.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "The receipt has an unknown type.");
         }
 
         if (pb.MessageIds.Count > Limits.MaxReceiptIds)
@@ -285,44 +286,44 @@ internal static class ContentCodec
         ClientMessageId? watermark = pb.Watermark.IsEmpty ? null : ReadId(pb.Watermark);
         if (watermark is null && ids.Length == 0)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "A receipt names no message.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A receipt names no message.");
         }
 
         return new ReceiptBody((ReceiptType)(int)pb.Type, watermark, ids, ReadOptionalGroup(pb.GroupId));
     }
 
-    private static SenderKeyDistributionBody ReadDistribution(Wire.SenderKeyDistribution pb)
+    private static SenderKeyDistributionBody ReadDistribution(ContentProto.SenderKeyDistribution pb)
     {
         if (pb.DistributionMessage.Length is 0 or > Limits.MaxDistributionMessageLength)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidLength, "A sender-key distribution message has an invalid length.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A sender-key distribution message has an invalid length.");
         }
 
         return new SenderKeyDistributionBody(ReadGroup(pb.GroupId), pb.DistributionMessage.ToByteArray());
     }
 
-    private static SyncBody ReadSync(Wire.SyncMessage pb)
+    private static SyncBody ReadSync(ContentProto.SyncMessage pb)
     {
         if (pb.Data is null)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "A sync message carries no message.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A sync message carries no message.");
         }
 
         ShortString(pb.Destination, required: false);
         Guid? group = ReadOptionalGroup(pb.Data.GroupId);
         if ((pb.Destination.Length == 0) == (group is null))
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "A sync message names exactly one of a destination or a group.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A sync message names exactly one of a destination or a group.");
         }
 
         return new SyncBody(pb.Destination.Length == 0 ? null : pb.Destination, group, FromProto(pb.Data));
     }
 
-    private static DeviceListUpdateBody ReadDevices(Wire.DeviceListUpdate pb)
+    private static DeviceListUpdateBody ReadDevices(ContentProto.DeviceListUpdate pb)
     {
         if (pb.DeviceIds.Count is 0 or > (int)Limits.MaxDeviceId)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "A device list holds 1 to 127 devices.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A device list holds 1 to 127 devices.");
         }
 
         var ids = new uint[pb.DeviceIds.Count];
@@ -331,7 +332,7 @@ internal static class ContentCodec
             uint id = pb.DeviceIds[i];
             if (id is 0 or > Limits.MaxDeviceId || Array.IndexOf(ids, id, 0, i) >= 0)
             {
-                ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "A device list holds distinct ids from 1 to 127.");
+                ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A device list holds distinct ids from 1 to 127.");
             }
 
             ids[i] = id;
@@ -340,7 +341,7 @@ internal static class ContentCodec
         return new DeviceListUpdateBody(ids);
     }
 
-    private static GroupUpdateBody ReadGroupUpdate(Wire.GroupUpdate pb)
+    private static GroupUpdateBody ReadGroupUpdate(ContentProto.GroupUpdate pb)
     {
         if (pb.Members.Count is 0 or > Limits.MaxGroupSizeOnWire)
         {
@@ -349,7 +350,7 @@ internal static class ContentCodec
 
         if (pb.Revision > long.MaxValue)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "A group revision is out of range.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A group revision is out of range.");
         }
 
         ShortString(pb.Name, required: false);
@@ -370,7 +371,7 @@ internal static class ContentCodec
 
         if (required && value.Length == 0)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidContent, "A required field is empty.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A required field is empty.");
         }
     }
 
@@ -382,7 +383,7 @@ internal static class ContentCodec
     {
         if (!ClientMessageId.TryFromBytes(bytes.Span, out ClientMessageId id))
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidLength, "A message id is not a 16-byte UUIDv7.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A message id is not a 16-byte UUIDv7.");
         }
 
         return id;
@@ -392,7 +393,7 @@ internal static class ContentCodec
     {
         if (bytes.Length != Limits.GroupIdLength)
         {
-            ThrowHelper.Messaging(MessagingErrorKind.InvalidLength, "A group id is 16 bytes.");
+            ThrowHelper.Messaging(MessagingErrorKind.InvalidEncoding, "A group id is 16 bytes.");
         }
 
         return new Guid(bytes.Span, bigEndian: true);

@@ -1,4 +1,5 @@
 using E2EMessaging.Protocol.Messages;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Content;
 

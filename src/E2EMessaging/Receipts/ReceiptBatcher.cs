@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using E2EMessaging.Content;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Receipts;
 

@@ -2,6 +2,7 @@ using E2EMessaging.Content;
 using E2EMessaging.Protocol;
 using E2EMessaging.Status;
 using E2EMessaging.Storage;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Receipts;
 

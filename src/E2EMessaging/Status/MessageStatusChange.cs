@@ -1,4 +1,5 @@
 using E2EMessaging.Protocol;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Status;
 

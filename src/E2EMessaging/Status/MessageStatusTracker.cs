@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using E2EMessaging.Protocol;
 using E2EMessaging.Storage;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Status;
 

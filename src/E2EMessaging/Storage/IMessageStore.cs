@@ -1,5 +1,6 @@
 using E2EMessaging.Protocol;
 using E2EMessaging.Status;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Storage;
 
@@ -38,7 +39,7 @@ public interface IMessageStore
     /// <summary>Every tracked recipient device's status of an outgoing message (empty when unknown).</summary>
     ValueTask<IReadOnlyDictionary<ProtocolAddress, DeliveryStatus>> GetStatusesAsync(ClientMessageId id, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves <paramref name="reader"/>'s read watermark in the conversation forward; the previous watermark (or <see cref="ClientMessageId.Empty"/>) when it moved, else null.</summary>
+    /// <summary>Moves <paramref name="reader"/>'s read watermark in the conversation forward; the previous watermark (or the default, empty id) when it moved, else null.</summary>
     ValueTask<ClientMessageId?> AdvanceReadWatermarkAsync(ConversationId conversation, string reader, ClientMessageId watermark, CancellationToken cancellationToken = default);
 
     /// <summary>How many readers have read the conversation up to <paramref name="id"/> or further.</summary>

@@ -1,3 +1,5 @@
+using E2EMessaging.Wire;
+
 namespace E2EMessaging.Storage;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Storage;
 

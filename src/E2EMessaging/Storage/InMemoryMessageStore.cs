@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using E2EMessaging.Protocol;
 using E2EMessaging.Status;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Storage;
 

@@ -1,4 +1,5 @@
 using E2EMessaging.Content;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Storage;
 

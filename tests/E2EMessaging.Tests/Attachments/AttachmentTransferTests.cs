@@ -97,6 +97,6 @@ public sealed class AttachmentTransferTests
     {
         var pointer = new AttachmentPointer("nope", new byte[64], new byte[32], 1, "a/b");
         MessagingException e = await Assert.ThrowsAsync<MessagingException>(async () => await _transfer.DownloadAsync(pointer));
-        Assert.Equal(MessagingErrorKind.AttachmentNotFound, e.Kind);
+        Assert.Equal(MessagingErrorKind.NotFound, e.Kind);
     }
 }

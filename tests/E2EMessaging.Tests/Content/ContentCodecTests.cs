@@ -5,7 +5,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Google.Protobuf;
 using Xunit;
-using Wire = E2EMessaging.Content.Proto;
+using E2EMessaging.Wire;
+using ContentProto = E2EMessaging.Content.Proto;
 
 namespace E2EMessaging.Tests.Content;
 
@@ -107,15 +108,15 @@ public sealed class ContentCodecTests
 
     [Fact]
     public void Missing_body_is_refused() =>
-        AssertKind(MessagingErrorKind.UnknownContentType, Raw(c => c.ClearBody()));
+        AssertKind(MessagingErrorKind.InvalidEncoding, Raw(c => c.ClearBody()));
 
     [Fact]
     public void Bad_id_is_refused() =>
-        AssertKind(MessagingErrorKind.InvalidLength, Raw(c => c.ClientMessageId = ByteString.CopyFrom(new byte[15])));
+        AssertKind(MessagingErrorKind.InvalidEncoding, Raw(c => c.ClientMessageId = ByteString.CopyFrom(new byte[15])));
 
     [Fact]
     public void Short_attachment_key_is_refused() =>
-        AssertKind(MessagingErrorKind.InvalidLength, Raw(c => c.Data.Attachments.Add(new Wire.AttachmentPointer
+        AssertKind(MessagingErrorKind.InvalidEncoding, Raw(c => c.Data.Attachments.Add(new ContentProto.AttachmentPointer
         {
             BlobId = "b",
             Key = ByteString.CopyFrom(new byte[32]),
@@ -132,7 +133,7 @@ public sealed class ContentCodecTests
         {
             for (int i = 0; i <= Limits.MaxAttachments; i++)
             {
-                c.Data.Attachments.Add(new Wire.AttachmentPointer { BlobId = "b", Key = ByteString.CopyFrom(new byte[64]), Digest = ByteString.CopyFrom(new byte[32]) });
+                c.Data.Attachments.Add(new ContentProto.AttachmentPointer { BlobId = "b", Key = ByteString.CopyFrom(new byte[64]), Digest = ByteString.CopyFrom(new byte[32]) });
             }
         }));
 
@@ -144,21 +145,21 @@ public sealed class ContentCodecTests
     public void Bad_padding_is_refused()
     {
         byte[] encoded = ContentCodec.Encode(Samples().First());
-        AssertKind(MessagingErrorKind.InvalidContent, encoded.AsSpan(0, Array.LastIndexOf(encoded, (byte)0x80)).ToArray());
-        AssertKind(MessagingErrorKind.InvalidContent, []);
+        AssertKind(MessagingErrorKind.InvalidEncoding, encoded.AsSpan(0, Array.LastIndexOf(encoded, (byte)0x80)).ToArray());
+        AssertKind(MessagingErrorKind.InvalidEncoding, []);
     }
 
     [Fact]
     public void Invalid_device_lists_are_refused()
     {
-        AssertKind(MessagingErrorKind.InvalidContent, Raw(c => c.DeviceListUpdate = new Wire.DeviceListUpdate { DeviceIds = { 1, 1 } }));
-        AssertKind(MessagingErrorKind.InvalidContent, Raw(c => c.DeviceListUpdate = new Wire.DeviceListUpdate { DeviceIds = { 0 } }));
-        AssertKind(MessagingErrorKind.InvalidContent, Raw(c => c.DeviceListUpdate = new Wire.DeviceListUpdate { DeviceIds = { 128 } }));
+        AssertKind(MessagingErrorKind.InvalidEncoding, Raw(c => c.DeviceListUpdate = new ContentProto.DeviceListUpdate { DeviceIds = { 1, 1 } }));
+        AssertKind(MessagingErrorKind.InvalidEncoding, Raw(c => c.DeviceListUpdate = new ContentProto.DeviceListUpdate { DeviceIds = { 0 } }));
+        AssertKind(MessagingErrorKind.InvalidEncoding, Raw(c => c.DeviceListUpdate = new ContentProto.DeviceListUpdate { DeviceIds = { 128 } }));
     }
 
     [Fact]
     public void Receipt_without_target_is_refused() =>
-        AssertKind(MessagingErrorKind.InvalidContent, Raw(c => c.Receipt = new Wire.ReceiptMessage { Type = Wire.ReceiptMessage.Types.Type.Read }));
+        AssertKind(MessagingErrorKind.InvalidEncoding, Raw(c => c.Receipt = new ContentProto.ReceiptMessage { Type = ContentProto.ReceiptMessage.Types.Type.Read }));
 
     [Fact]
     public void Data_message_never_prints_its_text()
@@ -169,13 +170,13 @@ public sealed class ContentCodecTests
         Assert.DoesNotContain("AB", pointer.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
-    private static byte[] Raw(Action<Wire.Content> mutate)
+    private static byte[] Raw(Action<ContentProto.Content> mutate)
     {
-        var content = new Wire.Content
+        var content = new ContentProto.Content
         {
             Version = 1,
             ClientMessageId = ByteString.CopyFrom(Ids.Next().ToByteArray()),
-            Data = new Wire.DataMessage { Text = "x" },
+            Data = new ContentProto.DataMessage { Text = "x" },
         };
         mutate(content);
         byte[] raw = content.ToByteArray();

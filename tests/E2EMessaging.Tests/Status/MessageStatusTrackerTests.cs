@@ -3,6 +3,7 @@ using E2EMessaging.Status;
 using E2EMessaging.Storage;
 using FsCheck.Xunit;
 using Xunit;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Tests.Status;
 

@@ -1,5 +1,6 @@
 using E2EMessaging.Storage;
 using Xunit;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Tests.Storage;
 

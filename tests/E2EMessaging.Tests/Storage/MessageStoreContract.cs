@@ -3,6 +3,7 @@ using E2EMessaging.Protocol;
 using E2EMessaging.Status;
 using E2EMessaging.Storage;
 using Xunit;
+using E2EMessaging.Wire;
 
 namespace E2EMessaging.Tests.Storage;
 
@@ -81,10 +82,10 @@ public abstract class MessageStoreContract
         ClientMessageId first = _ids.Next();
         ClientMessageId second = _ids.Next();
         ClientMessageId third = _ids.Next();
-        Assert.Equal(ClientMessageId.Empty, await store.AdvanceReadWatermarkAsync(group, "bob", second));
+        Assert.Equal(default(ClientMessageId), await store.AdvanceReadWatermarkAsync(group, "bob", second));
         Assert.Null(await store.AdvanceReadWatermarkAsync(group, "bob", first));
         Assert.Null(await store.AdvanceReadWatermarkAsync(group, "bob", second));
-        Assert.Equal(ClientMessageId.Empty, await store.AdvanceReadWatermarkAsync(group, "carol", third));
+        Assert.Equal(default(ClientMessageId), await store.AdvanceReadWatermarkAsync(group, "carol", third));
         Assert.Equal(2, await store.CountReadersAsync(group, first));
         Assert.Equal(2, await store.CountReadersAsync(group, second));
         Assert.Equal(1, await store.CountReadersAsync(group, third));
@@ -93,7 +94,7 @@ public abstract class MessageStoreContract
     }
 
     private static StoredMessage Message(ClientMessageId id, string author, string text = "text") =>
-        new(id, Chat, author, 1, author == "alice" ? MessageDirection.Outgoing : MessageDirection.Incoming, id.UnixTimeMilliseconds, new DataMessage { Text = text });
+        new(id, Chat, author, 1, author == "alice" ? MessageDirection.Outgoing : MessageDirection.Incoming, id.Timestamp.ToUnixTimeMilliseconds(), new DataMessage { Text = text });
 }
 
 public sealed class InMemoryMessageStoreTests : MessageStoreContract
