@@ -14,9 +14,9 @@ public abstract class DeviceListStoreContract
     {
         IDeviceListStore store = CreateStore();
         Assert.Null(await store.GetAsync("bob"));
-        await store.SaveAsync(new DeviceList("bob", [2, 1, 2], DateTimeOffset.UnixEpoch));
+        await store.SaveAsync(new DeviceList("bob", [new KnownDevice(2, 20), new KnownDevice(1, 10), new KnownDevice(2, 20)], DateTimeOffset.UnixEpoch));
         Assert.Equal([1u, 2u], (await store.GetAsync("bob"))!.DeviceIds);
-        await store.SaveAsync(new DeviceList("bob", [3], DateTimeOffset.UnixEpoch));
+        await store.SaveAsync(new DeviceList("bob", [new KnownDevice(3, 30)], DateTimeOffset.UnixEpoch));
         Assert.Equal([3u], (await store.GetAsync("bob"))!.DeviceIds);
         await store.RemoveAsync("bob");
         Assert.Null(await store.GetAsync("bob"));
