@@ -167,6 +167,12 @@ public abstract class FramedTransport : ITransport
         frame.RequestId = (ulong)Interlocked.Increment(ref _lastRequestId);
         ReadOnlyMemory<byte> answerBytes = await ExchangeAsync(frame.ToByteArray(), cancellationToken).ConfigureAwait(false);
         Proto.ServerFrame answer = RelayFrames.ParseServerFrame(answerBytes.Span);
+        // A frame the relay could not read at all is answered with an error under request id 0.
+        if (answer.RequestId == 0 && answer.BodyCase == Proto.ServerFrame.BodyOneofCase.Error)
+        {
+            throw WireErrors.ToException(answer.Error);
+        }
+
         if (answer.RequestId != frame.RequestId)
         {
             WireThrow.Invalid($"The relay answered request {answer.RequestId} to request {frame.RequestId}.");
