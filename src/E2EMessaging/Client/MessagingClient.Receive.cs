@@ -50,6 +50,7 @@ public sealed partial class MessagingClient
             _inboxDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
+        Interlocked.Increment(ref _connectionEpoch);
         CancellationToken token = _connection.Token;
         _receiveLoop = Task.Run(() => ReceiveLoopAsync(token), CancellationToken.None);
     }
@@ -63,7 +64,16 @@ public sealed partial class MessagingClient
                 switch (frame.Kind)
                 {
                     case IncomingFrameKind.Envelope:
-                        await HandleEnvelopeAsync(frame.Envelope!, cancellationToken).ConfigureAwait(false);
+                        await _receiveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await HandleEnvelopeAsync(frame.Envelope!, cancellationToken).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            _receiveGate.Release();
+                        }
+
                         break;
                     case IncomingFrameKind.QueueEmpty:
                         _inboxDrained.TrySetResult();

@@ -14,6 +14,7 @@ public sealed partial class MessagingClient
     private uint _nextKyberPreKeyId;
     private uint _signedPreKeyId;
     private bool _preKeysPublished;
+    private volatile bool _online;
 
     /// <summary>
     /// Creates this device's account at the relay (this device becomes device 1), publishes its prekeys (a signed
@@ -30,6 +31,7 @@ public sealed partial class MessagingClient
         await _transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await _transport.RegisterAccountAsync(Address.Name, await RegistrationIdAsync(cancellationToken).ConfigureAwait(false), await IdentityAsync(cancellationToken).ConfigureAwait(false), _random, cancellationToken).ConfigureAwait(false);
         await PublishInitialPreKeysAsync(cancellationToken).ConfigureAwait(false);
+        _online = true;
         StartReceiving();
         ClientLog.Connected(_logger, Address);
         Raise(ClientEventKind.Connected, $"{Address} registered");
@@ -60,10 +62,32 @@ public sealed partial class MessagingClient
             await PublishInitialPreKeysAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        _online = true;
         StartReceiving();
         ClientLog.Connected(_logger, Address);
         Raise(ClientEventKind.Connected, $"{Address} connected");
         await RetryOutboxAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops receiving and stops reconnecting on its own (the app went to the background, the user signed out).
+    /// Messages sent meanwhile wait in the outbox until <see cref="ConnectAsync"/>.
+    /// </summary>
+    public async ValueTask DisconnectAsync()
+    {
+        _online = false;
+        if (_connection is { } connection)
+        {
+            await connection.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _receiveLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Generates and uploads another batch of one-time prekeys (the relay asks for it when its pool runs low).</summary>

@@ -165,6 +165,7 @@ public sealed partial class MessagingClient
         {
             MessagingErrorKind failure;
             TimeSpan? retryAfter = null;
+            int epoch = Volatile.Read(ref _connectionEpoch);
             try
             {
                 SubmitResult result = await _transport.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
@@ -197,7 +198,7 @@ public sealed partial class MessagingClient
                 failure = e.Kind;
             }
 
-            if (attempt >= _options.MaxSubmitAttempts)
+            if (attempt >= _options.MaxSubmitAttempts || (failure == MessagingErrorKind.Disconnected && !_online))
             {
                 return null;
             }
@@ -208,22 +209,29 @@ public sealed partial class MessagingClient
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             if (failure == MessagingErrorKind.Disconnected)
             {
-                await TryReconnectAsync(cancellationToken).ConfigureAwait(false);
+                await TryReconnectAsync(epoch, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     private TimeSpan Backoff(int attempt) => _options.RetryBaseDelay * Math.Pow(2, Math.Min(attempt - 1, 10));
 
-    private async ValueTask TryReconnectAsync(CancellationToken cancellationToken)
+    /// <summary>Reconnects after a dropped connection, once per drop however many sends noticed it.</summary>
+    private async ValueTask TryReconnectAsync(int failedEpoch, CancellationToken cancellationToken)
     {
-        if (_connection is null || _receiveLoop.IsCompleted is false)
+        if (!_online)
         {
-            return;
+            return; // never connected, or disconnected on purpose: the host decides when this device goes online
         }
 
+        await _reconnectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (Volatile.Read(ref _connectionEpoch) != failedEpoch)
+            {
+                return; // someone else reconnected since
+            }
+
             await _transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
             await _transport.AuthenticateAsync(Address, await IdentityAsync(cancellationToken).ConfigureAwait(false), _random, cancellationToken).ConfigureAwait(false);
             StartReceiving();
@@ -231,6 +239,10 @@ public sealed partial class MessagingClient
         catch (MessagingException)
         {
             // Still down; the next attempt tries again.
+        }
+        finally
+        {
+            _reconnectGate.Release();
         }
     }
 

@@ -47,7 +47,10 @@ public sealed partial class MessagingClient : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Sender, ClientMessageId Id), int> _retryRequestsSent = new();
     private readonly ConcurrentDictionary<(ProtocolAddress Requester, ClientMessageId Id), int> _resendsServed = new();
     private readonly CancellationTokenSource _disposed = new();
+    private readonly SemaphoreSlim _receiveGate = new(1, 1);
+    private readonly SemaphoreSlim _reconnectGate = new(1, 1);
     private CancellationTokenSource? _connection;
+    private int _connectionEpoch;
     private Task _receiveLoop = Task.CompletedTask;
     private TaskCompletionSource _inboxDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _signedPreKeyTimer;
