@@ -97,6 +97,10 @@ public sealed partial class MessagingClient
         {
             GroupInfo group = await RequireGroupAsync(groupId, cancellationToken).ConfigureAwait(false);
             OwnSenderKey key = await CurrentSenderKeyAsync(groupId, cancellationToken).ConfigureAwait(false);
+
+            // The distribution message is taken before encrypting: it names the chain's next iteration, which is
+            // this message's, so every device that gets it (now or after a device mismatch) can decrypt this message.
+            SenderKeyDistributionMessage distribution = await _groups.CreateDistributionMessageAsync(Address, key.DistributionId, cancellationToken).ConfigureAwait(false);
             SenderKeyMessage encrypted = await _groups.EncryptAsync(Address, key.DistributionId, entry.Content, cancellationToken).ConfigureAwait(false);
             byte[] ciphertext = encrypted.Serialize();
             _telemetry.EnvelopesEncrypted.Add(1);
@@ -110,7 +114,7 @@ public sealed partial class MessagingClient
                     return new SubmitOutcomeSummary([]);
                 }
 
-                if (!await DistributeSenderKeyAsync(group, key, devices, cancellationToken).ConfigureAwait(false))
+                if (!await DistributeSenderKeyAsync(group, key, distribution, devices, cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -141,7 +145,7 @@ public sealed partial class MessagingClient
     }
 
     /// <summary>Sends the current sender key over pairwise sessions to every member account with a device that lacks it. False when the submit could not get through.</summary>
-    private async ValueTask<bool> DistributeSenderKeyAsync(GroupInfo group, OwnSenderKey key, IReadOnlyList<(ProtocolAddress Device, uint RegistrationId)> devices, CancellationToken cancellationToken)
+    private async ValueTask<bool> DistributeSenderKeyAsync(GroupInfo group, OwnSenderKey key, SenderKeyDistributionMessage distribution, IReadOnlyList<(ProtocolAddress Device, uint RegistrationId)> devices, CancellationToken cancellationToken)
     {
         IReadOnlySet<ProtocolAddress> holding = await _stores.Groups.GetDistributedDevicesAsync(key.DistributionId, cancellationToken).ConfigureAwait(false);
         string[] accounts = [.. devices.Where(d => !holding.Contains(d.Device)).Select(d => d.Device.Name).Distinct(StringComparer.Ordinal)];
@@ -150,7 +154,6 @@ public sealed partial class MessagingClient
             return true;
         }
 
-        SenderKeyDistributionMessage distribution = await _groups.CreateDistributionMessageAsync(Address, key.DistributionId, cancellationToken).ConfigureAwait(false);
         ClientMessageId id = _ids.Next();
         DateTimeOffset now = Now;
         byte[] content = ContentCodec.Encode(new MessageContent(id, now.ToUnixTimeMilliseconds(), new SenderKeyDistributionBody(group.Id, distribution.Serialize())));

@@ -118,22 +118,31 @@ public sealed partial class MessagingClient
     {
         ProtocolAddress sender = envelope.Sender;
         ulong sequence = envelope.ServerSequence!.Value;
-        byte[] plaintext;
+        byte[]? plaintext = null;
+        Exception? failure = null;
         try
         {
             plaintext = await DecryptAsync(envelope, cancellationToken).ConfigureAwait(false);
         }
-        catch (ProtocolException e) when (e.Kind == ProtocolErrorKind.DuplicateMessage)
+        catch (Exception e) when (e is ProtocolException or MessagingException)
         {
+            failure = e;
+        }
+
+        if (failure is ProtocolException { Kind: ProtocolErrorKind.DuplicateMessage }
+            && await _stores.Dedupe.ContainsAsync(sender.Name, envelope.ClientMessageId, cancellationToken).ConfigureAwait(false))
+        {
+            // A message already processed, delivered again: its keys are gone, which is how we know.
             _telemetry.Duplicates.Add(1);
             ClientLog.Duplicate(_logger, envelope.ClientMessageId, sender);
             await AcknowledgeAsync(sequence, cancellationToken).ConfigureAwait(false);
             return;
         }
-        catch (Exception e) when (e is ProtocolException or MessagingException)
+
+        if (plaintext is null)
         {
             _telemetry.DecryptionFailures.Add(1);
-            string kind = e is ProtocolException p ? p.Kind.ToString() : ((MessagingException)e).Kind.ToString();
+            string kind = failure is ProtocolException p ? p.Kind.ToString() : (failure as MessagingException)?.Kind.ToString() ?? "unknown";
             ClientLog.DecryptionFailed(_logger, envelope.ClientMessageId, sender, kind);
             if (envelope.Type != EnvelopeType.PlaintextReceipt)
             {
@@ -208,7 +217,7 @@ public sealed partial class MessagingClient
         switch (content.Body)
         {
             case DataBody data:
-                if (fromOwnAccount)
+                if (fromOwnAccount && data.GroupId is null)
                 {
                     return (null, null);
                 }
@@ -231,6 +240,14 @@ public sealed partial class MessagingClient
                     }
 
                     conversation = ConversationId.Direct(sender.Name);
+                }
+
+                if (fromOwnAccount)
+                {
+                    // This account's group message from another of its devices: the one sender-key ciphertext
+                    // reaches the account's own devices too, and serves as their sent transcript.
+                    await StoreIncomingAsync(envelope, content, conversation, data.Message, MessageDirection.Outgoing, cancellationToken).ConfigureAwait(false);
+                    return (null, null);
                 }
 
                 await StoreIncomingAsync(envelope, content, conversation, data.Message, MessageDirection.Incoming, cancellationToken).ConfigureAwait(false);

@@ -161,32 +161,18 @@ internal sealed class TestClient : IAsyncDisposable
         };
         options.Receipts.BatchWindow = TimeSpan.FromMilliseconds(20);
         harness.ConfigureClient?.Invoke(options);
-        Client = new MessagingClient(options, Transport, ProtocolStores.InMemory(identity ?? IdentityKeyPair.Generate(), registrationId ?? ClientHarness.NextRegistrationId()));
+        Client = new MessagingClient(options, Transport, ProtocolStores.InMemory(identity ?? IdentityKeyPair.Generate(), registrationId ?? ClientHarness.NextRegistrationId()), loggerFactory: Log);
+        // Subscribed here, synchronously (an async iterator registers on its first MoveNextAsync), so that no
+        // event raised right after construction is missed.
         _watchers = Task.WhenAll(
-            Task.Run(async () =>
-            {
-                await foreach (ReceivedMessage m in Client.WatchMessagesAsync(_stop.Token))
-                {
-                    Received.Enqueue(m);
-                }
-            }),
-            Task.Run(async () =>
-            {
-                await foreach (MessageStatusChange c in Client.WatchStatusAsync(_stop.Token))
-                {
-                    Statuses.Enqueue(c);
-                }
-            }),
-            Task.Run(async () =>
-            {
-                await foreach (ClientEvent e in Client.WatchEventsAsync(_stop.Token))
-                {
-                    Events.Enqueue(e);
-                }
-            }));
+            Collect(Client.WatchMessagesAsync(_stop.Token), Received),
+            Collect(Client.WatchStatusAsync(_stop.Token), Statuses),
+            Collect(Client.WatchEventsAsync(_stop.Token), Events));
     }
 
     public LoopbackTransport Transport { get; }
+
+    public RecordingLoggerFactory Log { get; } = new();
 
     public MessagingClient Client { get; }
 
@@ -199,6 +185,14 @@ internal sealed class TestClient : IAsyncDisposable
     public ConcurrentQueue<ClientEvent> Events { get; } = new();
 
     public bool Online { get; private set; } = true;
+
+    private static async Task Collect<T>(IAsyncEnumerable<T> stream, ConcurrentQueue<T> into)
+    {
+        await foreach (T item in stream)
+        {
+            into.Enqueue(item);
+        }
+    }
 
     public async ValueTask GoOfflineAsync()
     {
@@ -233,14 +227,17 @@ internal sealed class TestClient : IAsyncDisposable
 internal static class Eventually
 {
     /// <summary>Polls until <paramref name="condition"/> holds, or fails after <paramref name="seconds"/>.</summary>
-    public static async Task TrueAsync(Func<bool> condition, string what, int seconds = 20)
+    public static Task TrueAsync(Func<bool> condition, string what, int seconds = 20) => TrueAsync(condition, () => what, seconds);
+
+    /// <summary>Polls until <paramref name="condition"/> holds, or fails after <paramref name="seconds"/> with what <paramref name="describe"/> says then.</summary>
+    public static async Task TrueAsync(Func<bool> condition, Func<string> describe, int seconds = 20)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out waiting for: {what}");
+                throw new TimeoutException($"Timed out waiting for: {describe()}");
             }
 
             await Task.Delay(10);
