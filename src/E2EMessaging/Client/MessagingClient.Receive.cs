@@ -50,12 +50,12 @@ public sealed partial class MessagingClient
             _inboxDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        Interlocked.Increment(ref _connectionEpoch);
+        int epoch = Interlocked.Increment(ref _connectionEpoch);
         CancellationToken token = _connection.Token;
-        _receiveLoop = Task.Run(() => ReceiveLoopAsync(token), CancellationToken.None);
+        _receiveLoop = Task.Run(() => ReceiveLoopAsync(epoch, token), CancellationToken.None);
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(int epoch, CancellationToken cancellationToken)
     {
         try
         {
@@ -94,6 +94,37 @@ public sealed partial class MessagingClient
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             ClientLog.BackgroundFailed(_logger, "receive loop", e);
+        }
+
+        if (_online && !cancellationToken.IsCancellationRequested)
+        {
+            // The connection dropped under us: reconnect with backoff, then resend what waits in the outbox.
+            _ = ReconnectInBackgroundAsync(epoch);
+        }
+    }
+
+    private async Task ReconnectInBackgroundAsync(int failedEpoch)
+    {
+        try
+        {
+            for (int attempt = 1; _online && !_disposed.IsCancellationRequested; attempt++)
+            {
+                await Task.Delay(Backoff(Math.Min(attempt, 8)), _time, _disposed.Token).ConfigureAwait(false);
+                if (Volatile.Read(ref _connectionEpoch) != failedEpoch)
+                {
+                    return;
+                }
+
+                if (await TryReconnectAsync(failedEpoch, _disposed.Token).ConfigureAwait(false))
+                {
+                    await RetryOutboxAsync(_disposed.Token).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is MessagingException or OperationCanceledException or ObjectDisposedException)
+        {
+            ClientLog.BackgroundFailed(_logger, "reconnect", e);
         }
     }
 

@@ -56,7 +56,7 @@ public sealed partial class MessagingClient
     public async ValueTask ConnectAsync(CancellationToken cancellationToken = default)
     {
         await _transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await _transport.AuthenticateAsync(Address, await IdentityAsync(cancellationToken).ConfigureAwait(false), _random, cancellationToken).ConfigureAwait(false);
+        await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
         if (!_preKeysPublished)
         {
             await PublishInitialPreKeysAsync(cancellationToken).ConfigureAwait(false);
@@ -120,6 +120,25 @@ public sealed partial class MessagingClient
         await _protocol.SignedPreKeys.SaveSignedPreKeyAsync(id, signed, cancellationToken).ConfigureAwait(false);
         await _transport.UploadPreKeysAsync(PreKeyUpload.From(signed, null), cancellationToken).ConfigureAwait(false);
         Raise(ClientEventKind.SignedPreKeyRotated, $"{Address}: signed prekey {id}");
+    }
+
+    /// <summary>
+    /// Proves this device on the current connection. A challenge is single-use, so one that a duplicated request
+    /// replaced fails once; a fresh challenge is tried before the failure counts.
+    /// </summary>
+    private async ValueTask AuthenticateAsync(CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _transport.AuthenticateAsync(Address, await IdentityAsync(cancellationToken).ConfigureAwait(false), _random, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (MessagingException e) when (e.Kind == MessagingErrorKind.Unauthenticated && attempt < 3)
+            {
+            }
+        }
     }
 
     private ulong NowMilliseconds => (ulong)Math.Max(0, Now.ToUnixTimeMilliseconds());

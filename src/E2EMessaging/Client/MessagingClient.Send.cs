@@ -217,11 +217,11 @@ public sealed partial class MessagingClient
     private TimeSpan Backoff(int attempt) => _options.RetryBaseDelay * Math.Pow(2, Math.Min(attempt - 1, 10));
 
     /// <summary>Reconnects after a dropped connection, once per drop however many sends noticed it.</summary>
-    private async ValueTask TryReconnectAsync(int failedEpoch, CancellationToken cancellationToken)
+    private async ValueTask<bool> TryReconnectAsync(int failedEpoch, CancellationToken cancellationToken)
     {
         if (!_online)
         {
-            return; // never connected, or disconnected on purpose: the host decides when this device goes online
+            return false; // never connected, or disconnected on purpose: the host decides when this device goes online
         }
 
         await _reconnectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -229,16 +229,17 @@ public sealed partial class MessagingClient
         {
             if (Volatile.Read(ref _connectionEpoch) != failedEpoch)
             {
-                return; // someone else reconnected since
+                return true; // someone else reconnected since
             }
 
             await _transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            await _transport.AuthenticateAsync(Address, await IdentityAsync(cancellationToken).ConfigureAwait(false), _random, cancellationToken).ConfigureAwait(false);
+            await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
             StartReceiving();
+            return true;
         }
         catch (MessagingException)
         {
-            // Still down; the next attempt tries again.
+            return false; // still down; the next attempt tries again
         }
         finally
         {
