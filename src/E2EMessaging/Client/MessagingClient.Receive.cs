@@ -118,6 +118,7 @@ public sealed partial class MessagingClient
                 if (await TryReconnectAsync(failedEpoch, _disposed.Token).ConfigureAwait(false))
                 {
                     await RetryOutboxAsync(_disposed.Token).ConfigureAwait(false);
+                    await _receipts.FlushAsync(_disposed.Token).ConfigureAwait(false);
                     return;
                 }
             }
@@ -127,6 +128,19 @@ public sealed partial class MessagingClient
             ClientLog.BackgroundFailed(_logger, "reconnect", e);
         }
     }
+
+    /// <summary>Runs network work that an incoming envelope triggers outside the receive loop, under the client's lifetime.</summary>
+    private void InBackground(string what, Func<CancellationToken, ValueTask> work) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await work(_disposed.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MessagingException or ProtocolException or OperationCanceledException or ObjectDisposedException)
+        {
+            ClientLog.BackgroundFailed(_logger, what, e);
+        }
+    });
 
     private async Task ReplenishInBackgroundAsync()
     {
@@ -175,9 +189,12 @@ public sealed partial class MessagingClient
             _telemetry.DecryptionFailures.Add(1);
             string kind = failure is ProtocolException p ? p.Kind.ToString() : (failure as MessagingException)?.Kind.ToString() ?? "unknown";
             ClientLog.DecryptionFailed(_logger, envelope.ClientMessageId, sender, kind);
-            if (envelope.Type != EnvelopeType.PlaintextReceipt)
+            // The client's lifetime token, not the connection's: a reconnect during the request must not cancel it.
+            if (envelope.Type != EnvelopeType.PlaintextReceipt && !await RequestRetryAsync(envelope, _disposed.Token).ConfigureAwait(false))
             {
-                await RequestRetryAsync(envelope, cancellationToken).ConfigureAwait(false);
+                // The request could not go out: leave the envelope in the inbox. It comes again on the next
+                // connection, when its sender key (if it was only late) may be here, or the request can be sent.
+                return;
             }
 
             await AcknowledgeAsync(sequence, cancellationToken).ConfigureAwait(false);
@@ -208,12 +225,26 @@ public sealed partial class MessagingClient
             return;
         }
 
-        (string? receiptTo, Guid? receiptGroup) = await ApplyAsync(envelope, content, cancellationToken).ConfigureAwait(false);
+        string? receiptTo;
+        Guid? receiptGroup;
+        try
+        {
+            (receiptTo, receiptGroup) = await ApplyAsync(envelope, content, _disposed.Token).ConfigureAwait(false);
+        }
+        catch (MessagingException e) when (e.Kind is MessagingErrorKind.Disconnected or MessagingErrorKind.RateLimited or MessagingErrorKind.ServerError)
+        {
+            // Applying needed the network (a resend) and it is down: not acknowledged, so it comes again.
+            ClientLog.BackgroundFailed(_logger, "apply", e);
+            return;
+        }
+
         await _stores.Dedupe.TryAddAsync(sender.Name, content.Id, Now, cancellationToken).ConfigureAwait(false);
         await AcknowledgeAsync(sequence, cancellationToken).ConfigureAwait(false);
         if (receiptTo is not null)
         {
-            await _receipts.DeliveredAsync(receiptTo, receiptGroup, content.Id, cancellationToken).ConfigureAwait(false);
+            // The client's lifetime token, not the connection's: a full batch is sent inline, and a reconnect
+            // during that send must not cancel it.
+            await _receipts.DeliveredAsync(receiptTo, receiptGroup, content.Id, _disposed.Token).ConfigureAwait(false);
         }
     }
 
@@ -400,12 +431,12 @@ public sealed partial class MessagingClient
     }
 
     /// <summary>Asks the sender to encrypt the message again (bounded per message). The request travels unencrypted: the session may be what broke.</summary>
-    private async ValueTask RequestRetryAsync(Envelope envelope, CancellationToken cancellationToken)
+    private async ValueTask<bool> RequestRetryAsync(Envelope envelope, CancellationToken cancellationToken)
     {
-        int sent = _retryRequestsSent.AddOrUpdate((envelope.Sender.Name, envelope.ClientMessageId), 1, (_, n) => n + 1);
-        if (sent > _options.MaxRetryRequests)
+        (string, ClientMessageId) key = (envelope.Sender.Name, envelope.ClientMessageId);
+        if (_retryRequestsSent.TryGetValue(key, out int sent) && sent >= _options.MaxRetryRequests)
         {
-            return;
+            return true; // asked enough: give the message up
         }
 
         ClientMessageId id = _ids.Next();
@@ -413,26 +444,41 @@ public sealed partial class MessagingClient
         byte[] request = ContentCodec.Encode(new MessageContent(id, now.ToUnixTimeMilliseconds(), new RetryRequestBody(envelope.ClientMessageId)));
         try
         {
-            var envelopes = new List<OutgoingEnvelope>();
-            foreach ((ProtocolAddress device, uint registrationId) in await DevicesOfAsync(envelope.Sender.Name, cancellationToken).ConfigureAwait(false))
+            for (int round = 0; round <= _options.MaxDeviceMismatchRounds; round++)
             {
-                envelopes.Add(new OutgoingEnvelope(device, registrationId, EnvelopeType.PlaintextReceipt, request));
-            }
-
-            if (envelopes.Count > 0)
-            {
-                SubmitResult? result = await SubmitWithRetriesAsync(new SubmitRequest(id, now, envelopes), cancellationToken).ConfigureAwait(false);
-                if (result?.Outcome == SubmitOutcome.DeviceMismatch)
+                var envelopes = new List<OutgoingEnvelope>();
+                foreach ((ProtocolAddress device, uint registrationId) in await DevicesOfAsync(envelope.Sender.Name, cancellationToken).ConfigureAwait(false))
                 {
-                    await RefreshDevicesAsync(envelope.Sender.Name, cancellationToken).ConfigureAwait(false);
+                    envelopes.Add(new OutgoingEnvelope(device, registrationId, EnvelopeType.PlaintextReceipt, request));
                 }
+
+                if (envelopes.Count == 0)
+                {
+                    return true;
+                }
+
+                SubmitResult? result = await SubmitWithRetriesAsync(new SubmitRequest(id, now, envelopes), cancellationToken).ConfigureAwait(false);
+                if (result is null)
+                {
+                    return false;
+                }
+
+                if (result.Outcome == SubmitOutcome.Accepted)
+                {
+                    _retryRequestsSent.AddOrUpdate(key, 1, (_, n) => n + 1);
+                    Raise(ClientEventKind.RetryRequested, $"{Address} asked {envelope.Sender} to resend {envelope.ClientMessageId}");
+                    return true;
+                }
+
+                await FixDeviceMismatchAsync(id, result, cancellationToken).ConfigureAwait(false);
             }
 
-            Raise(ClientEventKind.RetryRequested, $"{Address} asked {envelope.Sender} to resend {envelope.ClientMessageId}");
+            return true;
         }
         catch (MessagingException e)
         {
             ClientLog.BackgroundFailed(_logger, "retry request", e);
+            return false;
         }
     }
 
@@ -449,12 +495,11 @@ public sealed partial class MessagingClient
             return;
         }
 
-        if (_resendsServed.AddOrUpdate((requester, target), 1, (_, n) => n + 1) > _options.MaxRetryRequests)
+        if (_resendsServed.TryGetValue((requester, target), out int served) && served >= _options.MaxRetryRequests)
         {
             return;
         }
 
-        try
         {
             Guid? groupId = original.Conversation.IsGroup ? original.Conversation.GroupId : null;
             if (groupId is { } group)
@@ -481,13 +526,14 @@ public sealed partial class MessagingClient
                 ? ContentCodec.Encode(new MessageContent(target, original.Timestamp, new SyncBody(original.Conversation.Peer, groupId, original.Message)))
                 : ContentCodec.Encode(new MessageContent(target, original.Timestamp, new DataBody(original.Message, groupId)));
             ClientMessageId envelopeId = _ids.Next();
-            await SubmitPairwiseAsync(envelopeId, Now, [requester.Name], _ => content, default, cancellationToken).ConfigureAwait(false);
+            if (await SubmitPairwiseAsync(envelopeId, Now, [requester.Name], _ => content, default, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new MessagingException(MessagingErrorKind.Disconnected, "The resend could not reach the relay.");
+            }
+
+            _resendsServed.AddOrUpdate((requester, target), 1, (_, n) => n + 1);
             ClientLog.Resent(_logger, target, requester);
             Raise(ClientEventKind.MessageResent, $"{Address} resent {target} to {requester}");
-        }
-        catch (MessagingException e)
-        {
-            ClientLog.BackgroundFailed(_logger, "resend", e);
         }
     }
 

@@ -67,6 +67,7 @@ public sealed partial class MessagingClient
         ClientLog.Connected(_logger, Address);
         Raise(ClientEventKind.Connected, $"{Address} connected");
         await RetryOutboxAsync(cancellationToken).ConfigureAwait(false);
+        InBackground("receipts", token => _receipts.FlushAsync(token));
     }
 
     /// <summary>

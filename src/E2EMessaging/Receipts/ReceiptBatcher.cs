@@ -153,14 +153,41 @@ internal sealed class ReceiptBatcher : IAsyncDisposable
             pending.Events = 0;
         }
 
-        if (delivered is not null)
+        try
         {
-            await _send(delivered, cancellationToken).ConfigureAwait(false);
-        }
+            if (delivered is not null)
+            {
+                await _send(delivered, cancellationToken).ConfigureAwait(false);
+                delivered = null;
+            }
 
-        if (read is not null)
+            if (read is not null)
+            {
+                await _send(read, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
         {
-            await _send(read, cancellationToken).ConfigureAwait(false);
+            // Not sent: put it back, to go with the next batch or flush (no timer: an offline device would spin).
+            lock (pending)
+            {
+                if (delivered is not null)
+                {
+                    pending.Delivered.InsertRange(0, delivered.Ids);
+                }
+
+                if (read?.Watermark is { } watermark && (pending.ReadWatermark is not { } current || watermark > current))
+                {
+                    pending.ReadWatermark = watermark;
+                }
+
+                if (read is not null)
+                {
+                    pending.ReadIds.InsertRange(0, read.Ids);
+                }
+            }
+
+            throw;
         }
     }
 

@@ -109,7 +109,11 @@ public sealed class DeliveryPropertyTests
 
         await Eventually.TrueAsync(
             () => expected.All(e => e.Recipients.All(r => r.Received.Any(m => m.Id == e.Id && m.Sender.Equals(e.Sender.Address)))),
-            () => "delivery: missing " + string.Join(", ", expected.SelectMany(e => e.Recipients.Where(r => !r.Received.Any(m => m.Id == e.Id)).Select(r => $"{e.Id}->{r.Address}"))),
+            () => "delivery: missing " + string.Join("\n", expected.SelectMany(e => e.Recipients.Where(r => !r.Received.Any(m => m.Id == e.Id)).Select(r =>
+                $"{e.Id} {e.Sender.Address}->{r.Address} inOutbox={e.Sender.Client.Stores.Outbox.GetAsync(e.Id).AsTask().Result is not null} " +
+                $"atRelay=[{string.Join(",", harness.Inbox.Appended.Where(x => x.ClientMessageId == e.Id && x.Recipient.Equals(r.Address)).Select(x => x.Type))}] " +
+                $"\n recipientLog=[{string.Join("\n   ", r.Log.Lines)}]\n recipientEvents=[{string.Join("\n   ", r.Events)}]\n " +
+                $"senderLog=[{string.Join("\n   ", e.Sender.Log.Lines)}]"))),
             seconds: 20);
         await Task.Delay(150); // let late duplicates arrive, so that the exactly-once check sees them
 
