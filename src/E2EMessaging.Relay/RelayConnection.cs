@@ -17,7 +17,7 @@ public sealed class RelayConnection : IAsyncDisposable
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _closed = new();
     private readonly Lock _gate = new();
-    private byte[]? _challenge;
+    private readonly List<byte[]> _challenges = [];
     private ProtocolAddress? _device;
     private Task _delivery = Task.CompletedTask;
 
@@ -95,22 +95,31 @@ public sealed class RelayConnection : IAsyncDisposable
 
     internal ChannelReader<byte[]> PushedReader => _pushed.Reader;
 
-    internal void SetChallenge(byte[] challenge)
+    /// <summary>
+    /// Remembers a challenge. A few stay outstanding (a duplicated or pipelined challenge request must not break the
+    /// handshake); the oldest is forgotten past <see cref="RelayLimits.OutstandingChallenges"/>.
+    /// </summary>
+    internal void AddChallenge(byte[] challenge)
     {
         lock (_gate)
         {
-            _challenge = challenge;
+            if (_challenges.Count == RelayLimits.OutstandingChallenges)
+            {
+                _challenges.RemoveAt(0);
+            }
+
+            _challenges.Add(challenge);
         }
     }
 
-    /// <summary>The challenge, which a proof attempt uses up whatever its result (no second guess against one challenge).</summary>
-    internal byte[]? TakeChallenge()
+    /// <summary>The outstanding challenges, which a proof attempt uses up whatever its result (no second guess against them).</summary>
+    internal List<byte[]> TakeChallenges()
     {
         lock (_gate)
         {
-            byte[]? challenge = _challenge;
-            _challenge = null;
-            return challenge;
+            var challenges = new List<byte[]>(_challenges);
+            _challenges.Clear();
+            return challenges;
         }
     }
 

@@ -24,6 +24,9 @@ public static class RelayLimits
     /// <summary>10 one-time prekeys: Signal clients replenish below a similar mark, so a burst of new contacts does not exhaust the pool.</summary>
     public const int DefaultPreKeyLowThreshold = 10;
 
+    /// <summary>4 challenges outstanding per connection: enough for a duplicated or retried challenge request, too few to matter for guessing (each is 32 random bytes, and one proof attempt uses them all up).</summary>
+    internal const int OutstandingChallenges = 4;
+
     /// <summary>100 envelopes per store read while draining an inbox: bounds memory per connection.</summary>
     internal const int DeliveryBatchSize = 100;
 

@@ -13,15 +13,15 @@ public sealed partial class RelayServer
     {
         var challenge = new byte[WireLimits.ChallengeLength];
         _random.Fill(challenge);
-        connection.SetChallenge(challenge);
+        connection.AddChallenge(challenge);
         return challenge;
     }
 
     private async ValueTask AuthenticateAsync(RelayConnection connection, Proto.Authenticate request, CancellationToken cancellationToken)
     {
         ProtocolAddress device = WireCodec.ReadAddress(request.Device, "authenticating");
-        byte[]? challenge = connection.TakeChallenge();
-        if (challenge is null)
+        List<byte[]> challenges = connection.TakeChallenges();
+        if (challenges.Count == 0)
         {
             throw Fail(device, "Ask for a challenge first; each challenge answers one attempt.");
         }
@@ -34,7 +34,7 @@ public sealed partial class RelayServer
         DeviceInfo? known = await _devices.GetDeviceAsync(device, cancellationToken).ConfigureAwait(false);
 
         // An unknown device and a bad signature get the same answer, so the answer does not reveal which devices exist.
-        if (known is null || !DeviceAuthentication.Verify(known.IdentityKey, device, challenge, request.Signature.Span))
+        if (known is null || !challenges.Exists(c => DeviceAuthentication.Verify(known.IdentityKey, device, c, request.Signature.Span)))
         {
             throw Fail(device, "The device is unknown or the signature does not verify.");
         }
@@ -47,8 +47,8 @@ public sealed partial class RelayServer
         string account = RelayFrames.CheckedAccount(request.Account);
         var device = new ProtocolAddress(account, 1);
         PublicKey identityKey = RelayFrames.ReadPublicKey(request.IdentityKey, "identity key");
-        byte[]? challenge = connection.TakeChallenge();
-        if (challenge is null)
+        List<byte[]> challenges = connection.TakeChallenges();
+        if (challenges.Count == 0)
         {
             throw Fail(device, "Ask for a challenge first; each challenge answers one attempt.");
         }
@@ -58,17 +58,25 @@ public sealed partial class RelayServer
             throw Refuse(MessagingErrorKind.Forbidden, "The connection is already authenticated.");
         }
 
-        if (!DeviceAuthentication.Verify(identityKey, device, challenge, request.Signature.Span))
+        if (!challenges.Exists(c => DeviceAuthentication.Verify(identityKey, device, c, request.Signature.Span)))
         {
             throw Fail(device, "The signature does not verify with the identity key being registered.");
         }
 
-        if (!await _devices.TryCreateAccountAsync(account, new DeviceInfo(1, request.RegistrationId, identityKey), cancellationToken).ConfigureAwait(false))
+        if (await _devices.TryCreateAccountAsync(account, new DeviceInfo(1, request.RegistrationId, identityKey), cancellationToken).ConfigureAwait(false))
         {
-            throw Refuse(MessagingErrorKind.Conflict, "The account exists.");
+            Log.AccountRegistered(_logger, account);
+        }
+        else
+        {
+            // A retry of this very registration (its answer was lost) succeeds again; anyone else's is a conflict.
+            DeviceInfo? existing = await _devices.GetDeviceAsync(device, cancellationToken).ConfigureAwait(false);
+            if (existing is null || existing.RegistrationId != request.RegistrationId || !existing.IdentityKey.Equals(identityKey))
+            {
+                throw Refuse(MessagingErrorKind.Conflict, "The account exists.");
+            }
         }
 
-        Log.AccountRegistered(_logger, account);
         Admit(connection, device);
     }
 
@@ -94,6 +102,14 @@ public sealed partial class RelayServer
     private async ValueTask<ProtocolAddress> LinkDeviceAsync(ProtocolAddress linker, Proto.LinkDevice request, CancellationToken cancellationToken)
     {
         PublicKey identityKey = RelayFrames.ReadPublicKey(request.IdentityKey, "identity key");
+
+        // A retry of this very link (its answer was lost) names the device it created, rather than a second one.
+        IReadOnlyList<DeviceInfo> devices = await _devices.GetDevicesAsync(linker.Name, cancellationToken).ConfigureAwait(false);
+        if (devices.FirstOrDefault(d => d.RegistrationId == request.RegistrationId && d.IdentityKey.Equals(identityKey)) is { } linkedBefore)
+        {
+            return new ProtocolAddress(linker.Name, linkedBefore.DeviceId);
+        }
+
         uint? deviceId = await _devices.TryAddDeviceAsync(linker.Name, request.RegistrationId, identityKey, cancellationToken).ConfigureAwait(false)
             ?? throw Refuse(MessagingErrorKind.TooLarge, $"The account has used all {WireLimits.MaxDevicesPerAccount} device ids.");
         var linked = new ProtocolAddress(linker.Name, deviceId.Value);

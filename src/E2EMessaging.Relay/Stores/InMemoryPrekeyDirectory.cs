@@ -95,6 +95,37 @@ public sealed class InMemoryPrekeyDirectory : IPrekeyDirectory
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Every byte the directory holds (public keys and signatures), for the tests that prove it holds no plaintext.</summary>
+    internal IEnumerable<byte[]> DumpStoredBytes()
+    {
+        foreach (Entry entry in _devices.Values)
+        {
+            var blobs = new List<byte[]>();
+            lock (entry)
+            {
+                if (entry.SignedPreKey is { } signed)
+                {
+                    blobs.Add(signed.PublicKey.Serialize());
+                    blobs.Add(signed.Signature.ToArray());
+                }
+
+                if (entry.LastResortKyber is { } lastResort)
+                {
+                    blobs.Add(lastResort.PublicKey.Serialize());
+                    blobs.Add(lastResort.Signature.ToArray());
+                }
+
+                blobs.AddRange(entry.OneTime.Values.Select(k => k.PublicKey.Serialize()));
+                blobs.AddRange(entry.OneTimeKyber.Values.SelectMany(k => new[] { k.PublicKey.Serialize(), k.Signature.ToArray() }));
+            }
+
+            foreach (byte[] blob in blobs)
+            {
+                yield return blob;
+            }
+        }
+    }
+
     private sealed class Entry
     {
         public PublishedSignedPreKey? SignedPreKey { get; set; }

@@ -37,4 +37,14 @@ public sealed class InMemoryRelayDedupeStore : IRelayDedupeStore
 
         return ValueTask.FromResult(deleted);
     }
+
+    /// <summary>Every byte the store holds (digests and acks), for the tests that prove it holds no plaintext.</summary>
+    internal IEnumerable<byte[]> DumpStoredBytes()
+    {
+        foreach (DedupeEntry entry in _entries.Values)
+        {
+            yield return entry.ContentDigest.ToArray();
+            yield return System.Text.Encoding.UTF8.GetBytes(string.Join(";", entry.Receipts.Select(r => $"{r.Recipient}:{r.ServerSequence}:{r.ServerTimestamp:O}")));
+        }
+    }
 }

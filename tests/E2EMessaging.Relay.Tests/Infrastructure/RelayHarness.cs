@@ -67,6 +67,12 @@ internal sealed class RelayHarness : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
+    /// <summary>Every byte any relay store holds: inboxes, dedupe window, prekey directory.</summary>
+    public IEnumerable<byte[]> AllStoredBytes() =>
+        Inbox.DumpStoredBytes()
+            .Concat(((InMemoryRelayDedupeStore)_services.GetRequiredService<IRelayDedupeStore>()).DumpStoredBytes())
+            .Concat(((InMemoryPrekeyDirectory)_services.GetRequiredService<IPrekeyDirectory>()).DumpStoredBytes());
+
     public LoopbackTransport NewTransport() => new(Relay, Faults?.Invoke());
 
     /// <summary>A new account with device 1, prekeys published, connected and authenticated.</summary>

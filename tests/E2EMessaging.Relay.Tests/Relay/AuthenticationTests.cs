@@ -33,19 +33,25 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public async Task A_signature_for_one_challenge_does_not_answer_another()
+    public async Task A_challenge_answers_one_attempt_only()
     {
         await using var harness = new RelayHarness();
         TestDevice alice = await harness.RegisterAsync("alice");
         await using LoopbackTransportScope scope = new(harness);
-        ReadOnlyMemory<byte> first = await scope.Transport.GetChallengeAsync();
-        byte[] signature = DeviceAuthentication.Sign(alice.Identity.PrivateKey, alice.Address, first.Span);
-        _ = await scope.Transport.GetChallengeAsync(); // replaces the first
-        MessagingException e = await Assert.ThrowsAsync<MessagingException>(async () => await scope.Transport.AuthenticateAsync(alice.Address, signature));
+        ReadOnlyMemory<byte> challenge = await scope.Transport.GetChallengeAsync();
+        byte[] wrong = DeviceAuthentication.Sign(alice.Identity.PrivateKey, alice.Address, new byte[WireLimits.ChallengeLength]);
+        byte[] right = DeviceAuthentication.Sign(alice.Identity.PrivateKey, alice.Address, challenge.Span);
+
+        // A failed attempt uses the challenge up: the right answer afterwards is too late.
+        MessagingException e = await Assert.ThrowsAsync<MessagingException>(async () => await scope.Transport.AuthenticateAsync(alice.Address, wrong));
+        Assert.Equal(MessagingErrorKind.Unauthenticated, e.Kind);
+        e = await Assert.ThrowsAsync<MessagingException>(async () => await scope.Transport.AuthenticateAsync(alice.Address, right));
         Assert.Equal(MessagingErrorKind.Unauthenticated, e.Kind);
 
-        // And a challenge is used up by one attempt, even a failed one.
-        e = await Assert.ThrowsAsync<MessagingException>(async () => await scope.Transport.AuthenticateAsync(alice.Address, signature));
+        // A recorded proof cannot be replayed on another connection.
+        await using LoopbackTransportScope other = new(harness);
+        _ = await other.Transport.GetChallengeAsync();
+        e = await Assert.ThrowsAsync<MessagingException>(async () => await other.Transport.AuthenticateAsync(alice.Address, right));
         Assert.Equal(MessagingErrorKind.Unauthenticated, e.Kind);
     }
 
@@ -141,6 +147,27 @@ public sealed class AuthenticationTests
 
         TestDevice tablet = await harness.LinkAsync(phone);
         Assert.Equal(3u, tablet.Address.DeviceId);
+    }
+
+    [Fact]
+    public async Task Registering_and_linking_are_safe_to_retry()
+    {
+        await using var harness = new RelayHarness();
+        TestDevice phone = await harness.RegisterAsync("alice");
+
+        // The same registration again (its answer was lost) authenticates instead of conflicting.
+        await using LoopbackTransportScope again = new(harness);
+        await again.Transport.RegisterAccountAsync("alice", phone.RegistrationId, phone.Identity);
+        Assert.Equal(phone.Address, again.Transport.Connection!.Device);
+
+        Assert.True(phone.Transport.Connection!.IsClosed); // one connection per device: the newer one replaced it
+
+        // The same link twice names one device.
+        using IdentityKeyPair laptop = IdentityKeyPair.Generate();
+        ProtocolAddress first = await again.Transport.LinkDeviceAsync(77, laptop.PublicKey);
+        ProtocolAddress second = await again.Transport.LinkDeviceAsync(77, laptop.PublicKey);
+        Assert.Equal(first, second);
+        Assert.Equal(2, (await again.Transport.FetchDevicesAsync("alice")).Count);
     }
 
     /// <summary>A bare connected, unauthenticated transport.</summary>
