@@ -136,6 +136,12 @@ public sealed class DeliveryPropertyTests
             }
         }
 
+        // No log line of any device carries content.
+        foreach ((_, _, string marker, _) in expected)
+        {
+            Assert.DoesNotContain(devices.SelectMany(d => d.Log.Lines), l => l.Contains(marker, StringComparison.Ordinal));
+        }
+
         // The relay never held plaintext.
         byte[][] stored = [.. harness.Inbox.Appended.Select(e => e.Serialize()), .. harness.Inbox.StoredBytes()];
         foreach ((_, _, string marker, _) in expected)

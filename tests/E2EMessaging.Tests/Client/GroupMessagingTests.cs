@@ -97,6 +97,25 @@ public sealed class GroupMessagingTests
     }
 
     [Fact]
+    public async Task The_sender_key_rotates_by_age()
+    {
+        await using var harness = new ClientHarness(client: o => o.SenderKeyRotationInterval = TimeSpan.FromDays(7));
+        TestClient alice = await harness.RegisterAsync("alice");
+        TestClient bob = await harness.RegisterAsync("bob");
+        GroupInfo group = await alice.Client.CreateGroupAsync("g", ["bob"]);
+        await alice.Client.SendToGroupAsync(group.Id, new DataMessage { Text = "week 1" });
+        Guid first = (await alice.Client.Stores.Groups.GetOwnSenderKeyAsync(group.Id))!.DistributionId;
+
+        // Age the key: the store's record says it was made eight days ago.
+        var key = (await alice.Client.Stores.Groups.GetOwnSenderKeyAsync(group.Id))!;
+        await alice.Client.Stores.Groups.SaveOwnSenderKeyAsync(new OwnSenderKey(group.Id, key.DistributionId, key.CreatedAt.AddDays(-8), key.MessagesSent));
+        ClientMessageId later = await alice.Client.SendToGroupAsync(group.Id, new DataMessage { Text = "week 2" });
+
+        Assert.NotEqual(first, (await alice.Client.Stores.Groups.GetOwnSenderKeyAsync(group.Id))!.DistributionId);
+        await Eventually.TrueAsync(() => bob.Received.Any(m => m.Id == later), "bob reads with the new key");
+    }
+
+    [Fact]
     public async Task Groups_are_capped_at_the_size_limit()
     {
         await using var harness = new ClientHarness(client: o => o.MaxGroupSize = 3);
@@ -172,7 +191,7 @@ public sealed class GroupMessagingTests
     {
         var store = new CountingMessageStore();
         var tracker = new MessageStatusTracker(store);
-        var processor = new Receipts.ReceiptProcessor(store, tracker, "alice", new Receipts.ReceiptOptions { LargeGroupThreshold = 100 });
+        var processor = new E2EMessaging.Receipts.ReceiptProcessor(store, tracker, "alice", new E2EMessaging.Receipts.ReceiptOptions { LargeGroupThreshold = 100 });
         var ids = new ClientMessageIdGenerator(random: new TestRandom(9));
         ConversationId conversation = ConversationId.Group(Guid.NewGuid());
         var sent = new List<ClientMessageId>();
