@@ -83,10 +83,13 @@ internal sealed class RelayHarness : IAsyncDisposable
         ProtocolAddress address = await device.Transport.RegisterAccountAsync(account, device.RegistrationId, device.Identity);
         device.Bind(address);
         await device.UploadPreKeysAsync(preKeys);
-        device.StartReceiving();
-        if (!connect)
+        if (connect)
         {
-            device.Disconnect();
+            device.StartReceiving();
+        }
+        else
+        {
+            device.Disconnect(); // before anything is read, so no stale queue-empty marker is left behind
         }
 
         _devices.Add(device);
@@ -100,7 +103,7 @@ internal sealed class RelayHarness : IAsyncDisposable
         bool offline = existing.Transport.Connection is null;
         if (offline)
         {
-            await existing.ConnectAsync();
+            await existing.ConnectAsync(receive: false);
         }
 
         ProtocolAddress address = await existing.Transport.LinkDeviceAsync(device.RegistrationId, device.Identity.PublicKey);
@@ -110,7 +113,7 @@ internal sealed class RelayHarness : IAsyncDisposable
         }
 
         device.Bind(address);
-        await device.ConnectAsync();
+        await device.ConnectAsync(receive: connect);
         await device.UploadPreKeysAsync(preKeys);
         if (!connect)
         {
@@ -170,11 +173,14 @@ internal sealed class TestDevice : IAsyncDisposable
         Cipher = new SessionCipher(address, Store, Store, Store, Store, Store, _harness.Clock);
     }
 
-    public async Task ConnectAsync()
+    public async Task ConnectAsync(bool receive = true)
     {
         await Transport.ConnectAsync();
         await Transport.AuthenticateAsync(Address, Identity);
-        StartReceiving();
+        if (receive)
+        {
+            StartReceiving();
+        }
     }
 
     public void StartReceiving()
