@@ -77,8 +77,11 @@ public sealed partial class MessagingClient
     public async ValueTask<ClientMessageId> SendToGroupAsync(Guid groupId, DataMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        using System.Diagnostics.Activity? activity = ClientTelemetry.ActivitySource.StartActivity("E2EMessaging.SendToGroup");
         GroupInfo group = await RequireGroupAsync(groupId, cancellationToken).ConfigureAwait(false);
         ClientMessageId id = _ids.Next();
+        activity?.SetTag("e2emessaging.message_id", id.ToString());
+        activity?.SetTag("e2emessaging.group_size", group.Members.Count);
         DateTimeOffset now = Now;
         ConversationId conversation = ConversationId.Group(group.Id);
         byte[] content = ContentCodec.Encode(new MessageContent(id, now.ToUnixTimeMilliseconds(), new DataBody(message, group.Id)));

@@ -161,6 +161,8 @@ public sealed partial class MessagingClient
     /// </summary>
     private async ValueTask HandleEnvelopeAsync(Envelope envelope, CancellationToken cancellationToken)
     {
+        using System.Diagnostics.Activity? activity = ClientTelemetry.ActivitySource.StartActivity("E2EMessaging.Receive");
+        activity?.SetTag("e2emessaging.envelope_type", envelope.Type.ToString());
         ProtocolAddress sender = envelope.Sender;
         ulong sequence = envelope.ServerSequence!.Value;
         byte[]? plaintext = null;
