@@ -68,6 +68,7 @@ public sealed partial class MessagingClient
         Raise(ClientEventKind.Connected, $"{Address} connected");
         await RetryOutboxAsync(cancellationToken).ConfigureAwait(false);
         InBackground("receipts", token => _receipts.FlushAsync(token));
+        InBackground("dedupe pruning", async token => await _stores.Dedupe.PruneAsync(Now - _options.DedupeWindow, token).ConfigureAwait(false));
     }
 
     /// <summary>
