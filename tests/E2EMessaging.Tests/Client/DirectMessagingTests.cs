@@ -116,6 +116,26 @@ public sealed class DirectMessagingTests
     }
 
     [Fact]
+    public async Task A_message_sent_offline_waits_in_the_outbox_and_goes_out_with_its_id_on_connect()
+    {
+        await using var harness = new ClientHarness();
+        TestClient alice = await harness.RegisterAsync("alice");
+        TestClient bob = await harness.RegisterAsync("bob");
+        await alice.GoOfflineAsync();
+
+        ClientMessageId id = await alice.Client.SendAsync("bob", new DataMessage { Text = "written on the plane" });
+
+        Assert.NotNull(await alice.Client.Stores.Outbox.GetAsync(id));
+        Assert.NotNull(await alice.Client.Stores.Messages.GetAsync("alice", id));
+        Assert.DoesNotContain(harness.Inbox.Appended, e => e.ClientMessageId == id);
+
+        await alice.GoOnlineAsync();
+        await Eventually.TrueAsync(() => bob.Received.Any(m => m.Id == id), "delivered after landing");
+        Assert.Null(await alice.Client.Stores.Outbox.GetAsync(id));
+        Assert.All(harness.Inbox.Appended.Where(e => e.Sender.Equals(alice.Address) && e.Recipient.Equals(bob.Address)), e => Assert.Equal(id, e.ClientMessageId));
+    }
+
+    [Fact]
     public async Task Duplicated_and_reordered_pushes_are_processed_once()
     {
         var random = new Random(5);
