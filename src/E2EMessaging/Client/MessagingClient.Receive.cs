@@ -385,11 +385,31 @@ public sealed partial class MessagingClient
 
     private async ValueTask StoreIncomingAsync(Envelope envelope, MessageContent content, ConversationId conversation, DataMessage message, MessageDirection direction, CancellationToken cancellationToken)
     {
+        await ApplyEditOrDeleteAsync(envelope.Sender.Name, message, cancellationToken).ConfigureAwait(false);
+
         var stored = new StoredMessage(content.Id, conversation, envelope.Sender.Name, envelope.Sender.DeviceId, direction, content.Timestamp, message);
         if (await _stores.Messages.AddAsync(stored, cancellationToken).ConfigureAwait(false))
         {
             _telemetry.MessagesReceived.Add(1);
             _received.Publish(new ReceivedMessage(content.Id, conversation, envelope.Sender, message, direction == MessageDirection.Outgoing, DateTimeOffset.FromUnixTimeMilliseconds(content.Timestamp), envelope.ServerTimestamp));
+        }
+    }
+
+    /// <summary>
+    /// An edit or a delete changes the author's earlier message — looked up under the author's own name, so nobody
+    /// can change another's message — and is itself kept as a message of its own.
+    /// </summary>
+    private async ValueTask ApplyEditOrDeleteAsync(string author, DataMessage message, CancellationToken cancellationToken)
+    {
+        if (message.EditOf is { } edited && await _stores.Messages.GetAsync(author, edited, cancellationToken).ConfigureAwait(false) is { } original)
+        {
+            var changed = new DataMessage { Text = message.Text, Attachments = original.Message.Attachments, Quote = original.Message.Quote };
+            await _stores.Messages.ReplaceAsync(new StoredMessage(original.Id, original.Conversation, author, original.AuthorDevice, original.Direction, original.Timestamp, changed), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (message.DeleteOf is { } deleted && await _stores.Messages.GetAsync(author, deleted, cancellationToken).ConfigureAwait(false) is { } gone)
+        {
+            await _stores.Messages.ReplaceAsync(new StoredMessage(gone.Id, gone.Conversation, author, gone.AuthorDevice, gone.Direction, gone.Timestamp, new DataMessage()), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -32,6 +32,7 @@ public sealed partial class MessagingClient
         ConversationId conversation = ConversationId.Direct(to);
         byte[] content = ContentCodec.Encode(new MessageContent(id, now.ToUnixTimeMilliseconds(), new DataBody(message, null)));
         await _stores.Messages.AddAsync(new StoredMessage(id, conversation, Address.Name, Address.DeviceId, MessageDirection.Outgoing, now.ToUnixTimeMilliseconds(), message), cancellationToken).ConfigureAwait(false);
+        await ApplyEditOrDeleteAsync(Address.Name, message, cancellationToken).ConfigureAwait(false);
         await _stores.Outbox.AddAsync(new OutboxEntry(id, conversation, content, 0, now), cancellationToken).ConfigureAwait(false);
         activity?.SetTag("e2emessaging.message_id", id.ToString());
         await DeliverOutboxEntryAsync(id, cancellationToken).ConfigureAwait(false);

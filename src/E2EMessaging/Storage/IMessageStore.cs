@@ -11,7 +11,8 @@ namespace E2EMessaging.Storage;
 /// <remarks>
 /// Rules every implementation keeps (tests/E2EMessaging.Tests/Storage/MessageStoreContract.cs checks them):
 /// <list type="bullet">
-/// <item>A message is identified by (author, id); adding one that exists changes nothing and returns false.</item>
+/// <item>A message is identified by (author, id); adding one that exists changes nothing and returns false;
+/// <see cref="ReplaceAsync"/> changes an existing one's content and nothing else.</item>
 /// <item>A device status only moves forward: <see cref="AdvanceStatusAsync"/> returns the previous status when it
 /// moved the status and null when the status was already there or further, or the message/device is unknown.</item>
 /// <item>A read watermark only moves forward, and is one row per (conversation, reader): recording a read never
@@ -23,6 +24,9 @@ public interface IMessageStore
 {
     /// <summary>Adds a message; false when (author, id) is already stored.</summary>
     ValueTask<bool> AddAsync(StoredMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the content of the stored message (author, id) — an edit or a delete for everyone; false when there is none.</summary>
+    ValueTask<bool> ReplaceAsync(StoredMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>The message (author, id), or null.</summary>
     ValueTask<StoredMessage?> GetAsync(string author, ClientMessageId id, CancellationToken cancellationToken = default);

@@ -32,6 +32,23 @@ public sealed class InMemoryMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public ValueTask<bool> ReplaceAsync(StoredMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        (string, ClientMessageId) key = (message.Author, message.Id);
+        while (_messages.TryGetValue(key, out StoredMessage? current))
+        {
+            var replaced = new StoredMessage(current.Id, current.Conversation, current.Author, current.AuthorDevice, current.Direction, current.Timestamp, message.Message);
+            if (_messages.TryUpdate(key, replaced, current))
+            {
+                return ValueTask.FromResult(true);
+            }
+        }
+
+        return ValueTask.FromResult(false);
+    }
+
+    /// <inheritdoc />
     public ValueTask<StoredMessage?> GetAsync(string author, ClientMessageId id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(author);

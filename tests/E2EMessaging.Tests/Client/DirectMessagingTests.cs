@@ -136,6 +136,30 @@ public sealed class DirectMessagingTests
     }
 
     [Fact]
+    public async Task Edits_and_deletes_change_the_authors_message_everywhere_and_nobody_elses()
+    {
+        await using var harness = new ClientHarness();
+        TestClient alice = await harness.RegisterAsync("alice");
+        TestClient laptop = await harness.LinkAsync(alice);
+        TestClient bob = await harness.RegisterAsync("bob");
+        ClientMessageId original = await alice.Client.SendAsync("bob", new DataMessage { Text = "See you at 7" });
+        ClientMessageId bobs = await bob.Client.SendAsync("alice", new DataMessage { Text = "ok" });
+        await Eventually.TrueAsync(() => bob.Received.Any(m => m.Id == original) && alice.Received.Any(m => m.Id == bobs), "both arrive");
+
+        await alice.Client.SendAsync("bob", new DataMessage { Text = "See you at 8", EditOf = original });
+        await alice.Client.SendAsync("bob", new DataMessage { DeleteOf = bobs }); // not hers: no effect anywhere
+
+        await Eventually.TrueAsync(() => bob.Client.Stores.Messages.GetAsync("alice", original).AsTask().Result?.Message.Text == "See you at 8", "bob sees the edit");
+        await Eventually.TrueAsync(() => laptop.Client.Stores.Messages.GetAsync("alice", original).AsTask().Result?.Message.Text == "See you at 8", "the laptop sees the edit");
+        Assert.Equal("See you at 8", (await alice.Client.Stores.Messages.GetAsync("alice", original))!.Message.Text);
+        await Task.Delay(100);
+        Assert.Equal("ok", (await bob.Client.Stores.Messages.GetAsync("bob", bobs))!.Message.Text);
+
+        await alice.Client.SendAsync("bob", new DataMessage { DeleteOf = original });
+        await Eventually.TrueAsync(() => bob.Client.Stores.Messages.GetAsync("alice", original).AsTask().Result?.Message.Text is null, "deleted for everyone");
+    }
+
+    [Fact]
     public async Task Duplicated_and_reordered_pushes_are_processed_once()
     {
         var random = new Random(5);

@@ -225,6 +225,8 @@ internal sealed class CountingMessageStore : IMessageStore
 
     public ValueTask<bool> AddAsync(StoredMessage message, CancellationToken cancellationToken = default) => _inner.AddAsync(message, cancellationToken);
 
+    public ValueTask<bool> ReplaceAsync(StoredMessage message, CancellationToken cancellationToken = default) => _inner.ReplaceAsync(message, cancellationToken);
+
     public ValueTask<StoredMessage?> GetAsync(string author, ClientMessageId id, CancellationToken cancellationToken = default) => _inner.GetAsync(author, id, cancellationToken);
 
     public ValueTask<IReadOnlyList<StoredMessage>> GetConversationAsync(ConversationId conversation, int limit = int.MaxValue, CancellationToken cancellationToken = default) =>

@@ -28,6 +28,21 @@ public abstract class MessageStoreContract
     }
 
     [Fact]
+    public async Task Replace_changes_only_the_content_of_an_existing_message()
+    {
+        IMessageStore store = CreateStore();
+        ClientMessageId id = _ids.Next();
+        Assert.False(await store.ReplaceAsync(Message(id, "alice", "edited")));
+        await store.AddAsync(Message(id, "alice"));
+        Assert.True(await store.ReplaceAsync(new StoredMessage(id, ConversationId.Direct("other"), "alice", 9, MessageDirection.Incoming, 1, new DataMessage { Text = "edited" })));
+        StoredMessage stored = (await store.GetAsync("alice", id))!;
+        Assert.Equal("edited", stored.Message.Text);
+        Assert.Equal(Chat, stored.Conversation);
+        Assert.Equal(MessageDirection.Outgoing, stored.Direction);
+        Assert.Single(await store.GetConversationAsync(Chat));
+    }
+
+    [Fact]
     public async Task Conversations_list_in_id_order_and_honour_the_limit()
     {
         IMessageStore store = CreateStore();
