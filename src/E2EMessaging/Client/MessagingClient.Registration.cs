@@ -152,11 +152,13 @@ public sealed partial class MessagingClient
         {
             if (_nextPreKeyId == 0)
             {
-                // Random starting ids (below 2^24, as libsignal's) so that a restored device does not reuse ids.
-                Span<byte> seed = stackalloc byte[8];
+                // Random starting ids (below 2^24, as libsignal's) so that a client restarted over the same stores does
+                // not overwrite prekeys that senders may still be using.
+                Span<byte> seed = stackalloc byte[12];
                 _random.Fill(seed);
                 _nextPreKeyId = 1 + (BinaryPrimitives.ReadUInt32BigEndian(seed) % 0x7F_0000);
                 _nextKyberPreKeyId = 1 + (BinaryPrimitives.ReadUInt32BigEndian(seed[4..]) % 0x7F_0000);
+                _signedPreKeyId = BinaryPrimitives.ReadUInt32BigEndian(seed[8..]) % 0x7F_0000;
             }
 
             _signedPreKeyId++;
