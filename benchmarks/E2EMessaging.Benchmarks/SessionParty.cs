@@ -10,7 +10,7 @@ namespace E2EMessaging.Benchmarks;
 
 /// <summary>
 /// One client for the session benchmarks (<see cref="SessionBenchmarks"/> and <c>compare-libsignal</c>), built as
-/// benchmarks/compare-libsignal/libsignal-bench.mjs builds its parties: device 1, an identity, a signed prekey
+/// benchmarks/compare-libsignal/libsignal-bench.mjs builds its parties: device 1 unless told otherwise, an identity, a signed prekey
 /// (id 1) and a last-resort Kyber-1024 prekey (id 1) made once, and a fresh one-time prekey per bundle. Every
 /// store keeps serialized records (<see cref="InMemoryProtocolStore"/> for identities and prekeys,
 /// <see cref="SerializingSessionStore"/> for sessions), so each encrypt and decrypt loads and stores record bytes.
@@ -25,9 +25,9 @@ internal sealed class SessionParty : IDisposable
     private readonly byte[] _kyberPreKeySignature;
     private uint _nextPreKeyId = 1;
 
-    private SessionParty(string name, uint registrationId, IdentityKeyPair identity, SignedPreKeyRecord signed, KyberPreKeyRecord kyber)
+    private SessionParty(string name, uint deviceId, uint registrationId, IdentityKeyPair identity, SignedPreKeyRecord signed, KyberPreKeyRecord kyber)
     {
-        Address = new ProtocolAddress(name, 1);
+        Address = new ProtocolAddress(name, deviceId);
         RegistrationId = registrationId;
         Identity = identity;
         Store = new InMemoryProtocolStore(identity, registrationId);
@@ -50,12 +50,12 @@ internal sealed class SessionParty : IDisposable
 
     public SessionCipher Cipher { get; }
 
-    public static async Task<SessionParty> CreateAsync(string name, uint registrationId)
+    public static async Task<SessionParty> CreateAsync(string name, uint registrationId, uint deviceId = 1)
     {
         IdentityKeyPair identity = IdentityKeyPair.Generate();
         using SignedPreKeyRecord signed = SignedPreKeyRecord.Generate(1, Timestamp, identity);
         using KyberPreKeyRecord kyber = KyberPreKeyRecord.Generate(1, Timestamp, identity);
-        var party = new SessionParty(name, registrationId, identity, signed, kyber);
+        var party = new SessionParty(name, deviceId, registrationId, identity, signed, kyber);
         await party.Store.SaveSignedPreKeyAsync(1, signed);
         await party.Store.SaveKyberPreKeyAsync(1, kyber, isLastResort: true);
         return party;

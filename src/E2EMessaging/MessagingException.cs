@@ -44,6 +44,24 @@ public enum MessagingErrorKind
 
     /// <summary>The relay failed for a reason of its own; nothing was changed by the request.</summary>
     ServerError,
+
+    /// <summary>An attachment blob's SHA-256 digest differs from the one its pointer carries: not the blob the sender uploaded.</summary>
+    AttachmentDigestMismatch,
+
+    /// <summary>An attachment blob's HMAC-SHA256 does not verify, its ciphertext does not decrypt, or its size differs from its pointer's.</summary>
+    AttachmentTampered,
+
+    /// <summary>A group operation would exceed the group size limit.</summary>
+    GroupTooLarge,
+
+    /// <summary>The group is unknown here, or the account is not a member of it.</summary>
+    NotAGroupMember,
+
+    /// <summary>The recipient's device set kept changing and could not be reconciled within the allowed resubmits.</summary>
+    DeviceMismatch,
+
+    /// <summary>A message could not be decrypted (its session or sender key is missing or out of step); a retry was requested.</summary>
+    DecryptionFailed,
 }
 
 /// <summary>

@@ -98,7 +98,7 @@ public sealed class FramedTransportTests
     [Fact]
     public async Task Oversized_answers_are_refused()
     {
-        var devices = new Devices();
+        var devices = new E2EMessaging.Proto.Devices(); // qualified: E2EMessaging.Devices is the client's namespace
         using IdentityKeyPair identity = IdentityKeyPair.Generate();
         devices.Items.AddRange(Enumerable.Range(1, 128).Select(i => new Device { DeviceId = 1, RegistrationId = 1, IdentityKey = ByteString.CopyFrom(identity.PublicKey.Serialize()) }));
         await using var tooMany = new ScriptedTransport(r => Answer(r, f => f.Devices = devices));
