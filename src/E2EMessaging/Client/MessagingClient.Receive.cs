@@ -390,6 +390,7 @@ public sealed partial class MessagingClient
         var stored = new StoredMessage(content.Id, conversation, envelope.Sender.Name, envelope.Sender.DeviceId, direction, content.Timestamp, message);
         if (await _stores.Messages.AddAsync(stored, cancellationToken).ConfigureAwait(false))
         {
+            Search.Add(stored);
             _telemetry.MessagesReceived.Add(1);
             _received.Publish(new ReceivedMessage(content.Id, conversation, envelope.Sender, message, direction == MessageDirection.Outgoing, DateTimeOffset.FromUnixTimeMilliseconds(content.Timestamp), envelope.ServerTimestamp));
         }

@@ -31,7 +31,12 @@ public sealed partial class MessagingClient
         DateTimeOffset now = Now;
         ConversationId conversation = ConversationId.Direct(to);
         byte[] content = ContentCodec.Encode(new MessageContent(id, now.ToUnixTimeMilliseconds(), new DataBody(message, null)));
-        await _stores.Messages.AddAsync(new StoredMessage(id, conversation, Address.Name, Address.DeviceId, MessageDirection.Outgoing, now.ToUnixTimeMilliseconds(), message), cancellationToken).ConfigureAwait(false);
+        var stored = new StoredMessage(id, conversation, Address.Name, Address.DeviceId, MessageDirection.Outgoing, now.ToUnixTimeMilliseconds(), message);
+        if (await _stores.Messages.AddAsync(stored, cancellationToken).ConfigureAwait(false))
+        {
+            Search.Add(stored);
+        }
+
         await ApplyEditOrDeleteAsync(Address.Name, message, cancellationToken).ConfigureAwait(false);
         await _stores.Outbox.AddAsync(new OutboxEntry(id, conversation, content, 0, now), cancellationToken).ConfigureAwait(false);
         activity?.SetTag("e2emessaging.message_id", id.ToString());

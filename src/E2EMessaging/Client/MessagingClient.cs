@@ -5,6 +5,7 @@ using E2EMessaging.Protocol.Groups;
 using E2EMessaging.Protocol.Keys;
 using E2EMessaging.Protocol.Sessions;
 using E2EMessaging.Receipts;
+using E2EMessaging.Search;
 using E2EMessaging.Status;
 using E2EMessaging.Storage;
 using E2EMessaging.Transport;
@@ -106,6 +107,13 @@ public sealed partial class MessagingClient : IAsyncDisposable
 
     /// <summary>This device's messaging stores (messages, statuses, outbox, groups, device lists).</summary>
     public MessagingStores Stores => _stores;
+
+    /// <summary>
+    /// On-device search over the messages this client stored since it started (sent, received and synced; edits and
+    /// deletes applied). Queries never leave the device. After a restart, feed it the host's stored messages again
+    /// (<see cref="MessageSearchIndex.Add"/>) to search older ones.
+    /// </summary>
+    public MessageSearchIndex Search { get; } = new();
 
     /// <summary>Every status change of this device's outgoing messages, from now on: Sent, Delivered, Read per recipient device, and "read by N of M" in large groups.</summary>
     public IAsyncEnumerable<MessageStatusChange> WatchStatusAsync(CancellationToken cancellationToken = default) => _tracker.WatchAsync(cancellationToken);
