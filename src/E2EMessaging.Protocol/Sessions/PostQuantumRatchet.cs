@@ -26,15 +26,15 @@ internal static class PostQuantumRatchet
         SpqrRatchet.InitialState(authKey, initiator ? SpqrDirection.AToB : SpqrDirection.BToA, selfSession);
 
     /// <summary>Advances the sending side. Returns the new state; <paramref name="keyLength"/> is 0 when there is no key.</summary>
-    public static ByteString Send(ByteString state, IRandomSource random, Span<byte> key, out int keyLength, out ByteString message) =>
-        SpqrRatchet.Send(state, random, key, out keyLength, out message);
+    public static ByteString Send(ByteString state, IRandomSource random, Span<byte> key, out int keyLength, out ByteString message, SpqrStateCache.Slot? cache = null) =>
+        SpqrRatchet.Send(state, random, key, out keyLength, out message, cache);
 
     /// <summary>Advances the receiving side with the peer's message. Returns the new state; <paramref name="keyLength"/> is 0 when there is no key.</summary>
-    public static ByteString Receive(ByteString state, ByteString message, Span<byte> key, out int keyLength)
+    public static ByteString Receive(ByteString state, ByteString message, Span<byte> key, out int keyLength, SpqrStateCache.Slot? cache = null)
     {
         try
         {
-            return SpqrRatchet.Receive(state, message, key, out keyLength);
+            return SpqrRatchet.Receive(state, message, key, out keyLength, cache);
         }
         catch (ProtocolException e) when (e.Kind != ProtocolErrorKind.InvalidEncoding && e.Kind != ProtocolErrorKind.InvalidMessage)
         {

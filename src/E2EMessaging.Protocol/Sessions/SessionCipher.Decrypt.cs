@@ -127,7 +127,7 @@ public sealed partial class SessionCipher
             }
 
             bool fromSeed = state.ConsumeMessageKey(message.SenderRatchetKey, message.Counter, MaxForwardJumps(state, remoteAddress), _random, seed, legacy);
-            ByteString pqState = PostQuantumRatchet.Receive(state.PqRatchetState, message.PqRatchet, pqKey, out int pqKeyLength);
+            ByteString pqState = PostQuantumRatchet.Receive(state.PqRatchetState, message.PqRatchet, pqKey, out int pqKeyLength, _spqrCache.For(remoteAddress));
             using MessageKeys keys = fromSeed ? new MessageKeys(keyBuffer, seed, pqKey[..pqKeyLength]) : MessageKeys.FromDerived(keyBuffer, legacy);
 
             if (!message.VerifyMac(state.RemoteIdentity, state.LocalIdentity, keys.MacKey) || !AddressesMatch(message, remoteAddress))

@@ -61,7 +61,7 @@ public sealed partial class SessionCipher
         Span<byte> nextChainKey = stackalloc byte[ChainKey.Length];
         try
         {
-            ByteString pqState = PostQuantumRatchet.Send(state.PqRatchetState, _random, pqKey, out int pqKeyLength, out ByteString pqMessage);
+            ByteString pqState = PostQuantumRatchet.Send(state.PqRatchetState, _random, pqKey, out int pqKeyLength, out ByteString pqMessage, _spqrCache.For(remoteAddress));
             ReadOnlySpan<byte> chainKey = state.SenderChainKey;
             ChainKey.MessageKeySeed(chainKey, seed);
             ChainKey.Next(chainKey, nextChainKey);

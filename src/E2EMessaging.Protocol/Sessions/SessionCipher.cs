@@ -25,6 +25,9 @@ public sealed partial class SessionCipher
     private readonly IRandomSource _random;
     private readonly AddressLocks _locks = new();
 
+    // Decoded SPQR states by address, so consecutive messages on a session do not decode the same state bytes twice.
+    private readonly Spqr.SpqrStateCache _spqrCache = new();
+
     /// <summary>Creates the cipher for the device at <paramref name="localAddress"/>.</summary>
     /// <param name="localAddress">This device's address (used for the address binding and same-account sessions).</param>
     /// <param name="identityStore">This device's identity and the identities it trusts.</param>

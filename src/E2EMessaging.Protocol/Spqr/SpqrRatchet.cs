@@ -53,61 +53,86 @@ internal static class SpqrRatchet
     /// Runs the sending side: the braid's next message and, when a chain exists, the next sending key. Returns the
     /// next state; <paramref name="keyLength"/> is 0 when there is no key (the message-key HKDF then has no salt).
     /// </summary>
-    public static ByteString Send(ByteString state, IRandomSource random, Span<byte> key, out int keyLength, out ByteString message)
+    public static ByteString Send(ByteString state, IRandomSource random, Span<byte> key, out int keyLength, out ByteString message, SpqrStateCache.Slot? cache = null)
     {
         keyLength = 0;
         message = ByteString.Empty;
-        SpqrState current = DecodeState(state);
-        if (current.InnerCase != SpqrState.InnerOneofCase.V1)
+        if (cache is null || !cache.TryGet(state, out SpqrState current, out Braid? braid, out SpqrChain? chain))
+        {
+            current = DecodeState(state);
+            braid = current.InnerCase == SpqrState.InnerOneofCase.V1 ? Braid.FromProto(current.V1) : null;
+            chain = null;
+            if (braid is not null)
+            {
+                chain = current.Chain is not null
+                    ? SpqrChain.FromProto(current.Chain)
+                    : current.Negotiation is { } negotiation
+                        ? (negotiation.MinVersion > SpqrVersion.Disabled ? ChainFromNegotiation(negotiation) : null)
+                        : ThrowHelper.Protocol<SpqrChain>(ProtocolErrorKind.InvalidEncoding, "The SPQR state has neither a chain nor a negotiation to start one from.");
+            }
+        }
+
+        if (braid is null)
         {
             return ByteString.Empty;
         }
 
-        BraidSendResult sent = Braid.FromProto(current.V1).Send(random);
-        using SpqrChain? chain = current.Chain is not null
-            ? SpqrChain.FromProto(current.Chain)
-            : current.Negotiation is { } negotiation
-                ? (negotiation.MinVersion > SpqrVersion.Disabled ? ChainFromNegotiation(negotiation) : null)
-                : ThrowHelper.Protocol<SpqrChain>(ProtocolErrorKind.InvalidEncoding, "The SPQR state has neither a chain nor a negotiation to start one from.");
-
-        uint index = 0;
-        if (chain is not null)
+        bool chainKept = false;
+        try
         {
-            if (sent.Secret is { } secret)
+            BraidSendResult sent = braid.Send(random);
+            uint index = 0;
+            if (chain is not null)
             {
-                chain.AddEpoch(secret.Epoch, secret.Secret);
+                if (sent.Secret is { } secret)
+                {
+                    chain.AddEpoch(secret.Epoch, secret.Secret);
+                }
+
+                (index, byte[] sendKey) = chain.SendKey(sent.Message.Epoch - 1);
+                try
+                {
+                    sendKey.CopyTo(key);
+                    keyLength = sendKey.Length;
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(sendKey);
+                }
             }
 
-            (index, byte[] sendKey) = chain.SendKey(sent.Message.Epoch - 1);
-            try
+            message = ByteString.CopyFrom(sent.Message.Serialize(index));
+            var next = new SpqrState
             {
-                sendKey.CopyTo(key);
-                keyLength = sendKey.Length;
+                Negotiation = current.Negotiation, // sending never changes the negotiation
+                Chain = chain?.ToProto(),
+                V1 = sent.Next.ToProto(),
+            };
+            ByteString nextBytes = next.ToByteString();
+            if (cache is not null)
+            {
+                cache.Remember(nextBytes, next, sent.Next, chain);
+                chainKept = true;
             }
-            finally
+
+            return nextBytes;
+        }
+        finally
+        {
+            if (!chainKept)
             {
-                CryptographicOperations.ZeroMemory(sendKey);
+                chain?.Dispose();
             }
         }
-
-        message = ByteString.CopyFrom(sent.Message.Serialize(index));
-        var next = new SpqrState
-        {
-            Negotiation = current.Negotiation, // sending never changes the negotiation
-            Chain = chain?.ToProto(),
-            V1 = sent.Next.ToProto(),
-        };
-        return next.ToByteString();
     }
 
     /// <summary>
     /// Runs the receiving side with the peer's message: negotiates the version, lets the braid take the message,
     /// and returns the next state and the message's key (<paramref name="keyLength"/> 0 when it has none).
     /// </summary>
-    public static ByteString Receive(ByteString state, ByteString message, Span<byte> key, out int keyLength)
+    public static ByteString Receive(ByteString state, ByteString message, Span<byte> key, out int keyLength, SpqrStateCache.Slot? cache = null)
     {
         keyLength = 0;
-        SpqrState current = DecodeState(state);
         SpqrVersion? theirs = MessageVersion(message.Span);
         if (theirs is not SpqrVersion messageVersion)
         {
@@ -115,61 +140,87 @@ internal static class SpqrRatchet
             return state;
         }
 
-        SpqrVersion ours = current.InnerCase == SpqrState.InnerOneofCase.V1 ? SpqrVersion.V1 : SpqrVersion.Disabled;
-        if (messageVersion < ours)
+        if (cache is null || !cache.TryGet(state, out SpqrState current, out Braid? braid, out SpqrChain? cachedChain))
         {
-            SpqrState.Types.Negotiation negotiation = current.Negotiation
-                ?? ThrowHelper.Protocol<SpqrState.Types.Negotiation>(ProtocolErrorKind.InvalidMessage, "The peer's SPQR version is below the one this session settled on.");
-            if (messageVersion < negotiation.MinVersion)
+            current = DecodeState(state);
+            braid = null;
+            cachedChain = null;
+        }
+
+        bool chainKept = false;
+        SpqrChain? chain = cachedChain;
+        try
+        {
+            SpqrVersion ours = current.InnerCase == SpqrState.InnerOneofCase.V1 ? SpqrVersion.V1 : SpqrVersion.Disabled;
+            if (messageVersion < ours)
             {
-                ThrowHelper.Protocol(ProtocolErrorKind.InvalidMessage, "The peer's SPQR version is below the minimum this session requires.");
+                SpqrState.Types.Negotiation negotiation = current.Negotiation
+                    ?? ThrowHelper.Protocol<SpqrState.Types.Negotiation>(ProtocolErrorKind.InvalidMessage, "The peer's SPQR version is below the one this session settled on.");
+                if (messageVersion < negotiation.MinVersion)
+                {
+                    ThrowHelper.Protocol(ProtocolErrorKind.InvalidMessage, "The peer's SPQR version is below the minimum this session requires.");
+                }
+
+                // Negotiating down to version 0 (the only lower version) ends SPQR for this session.
+                using SpqrChain _ = ChainFrom(current);
+                return ByteString.Empty;
             }
 
-            // Negotiating down to version 0 (the only lower version) ends SPQR for this session.
-            using SpqrChain _ = ChainFrom(current);
-            return ByteString.Empty;
-        }
-
-        if (current.InnerCase != SpqrState.InnerOneofCase.V1)
-        {
-            return ByteString.Empty;
-        }
-
-        BraidMessage braidMessage = BraidMessage.Deserialize(message.Span, out uint index);
-        if (braidMessage.Epoch == 0)
-        {
-            ThrowHelper.Protocol(ProtocolErrorKind.InvalidMessage, "An SPQR message names epoch 0.");
-        }
-
-        BraidReceiveResult received = Braid.FromProto(current.V1).Receive(braidMessage);
-        using SpqrChain chain = ChainFrom(current);
-        if (received.Secret is { } secret)
-        {
-            chain.AddEpoch(secret.Epoch, secret.Secret);
-        }
-
-        ulong keyEpoch = braidMessage.Epoch - 1;
-        if (keyEpoch != 0 || index != 0)
-        {
-            byte[] receiveKey = chain.ReceiveKey(keyEpoch, index);
-            try
+            if (current.InnerCase != SpqrState.InnerOneofCase.V1)
             {
-                receiveKey.CopyTo(key);
-                keyLength = receiveKey.Length;
+                return ByteString.Empty;
             }
-            finally
+
+            BraidMessage braidMessage = BraidMessage.Deserialize(message.Span, out uint index);
+            if (braidMessage.Epoch == 0)
             {
-                CryptographicOperations.ZeroMemory(receiveKey);
+                ThrowHelper.Protocol(ProtocolErrorKind.InvalidMessage, "An SPQR message names epoch 0.");
+            }
+
+            BraidReceiveResult received = (braid ?? Braid.FromProto(current.V1)).Receive(braidMessage);
+            chain ??= ChainFrom(current);
+            if (received.Secret is { } secret)
+            {
+                chain.AddEpoch(secret.Epoch, secret.Secret);
+            }
+
+            ulong keyEpoch = braidMessage.Epoch - 1;
+            if (keyEpoch != 0 || index != 0)
+            {
+                byte[] receiveKey = chain.ReceiveKey(keyEpoch, index);
+                try
+                {
+                    receiveKey.CopyTo(key);
+                    keyLength = receiveKey.Length;
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(receiveKey);
+                }
+            }
+
+            var next = new SpqrState
+            {
+                Negotiation = null, // receiving ends the negotiation
+                Chain = chain.ToProto(),
+                V1 = received.Next.ToProto(),
+            };
+            ByteString nextBytes = next.ToByteString();
+            if (cache is not null)
+            {
+                cache.Remember(nextBytes, next, received.Next, chain);
+                chainKept = true;
+            }
+
+            return nextBytes;
+        }
+        finally
+        {
+            if (!chainKept)
+            {
+                chain?.Dispose();
             }
         }
-
-        var next = new SpqrState
-        {
-            Negotiation = null, // receiving ends the negotiation
-            Chain = chain.ToProto(),
-            V1 = received.Next.ToProto(),
-        };
-        return next.ToByteString();
     }
 
     private static SpqrChain ChainFrom(SpqrState state) =>
