@@ -3,12 +3,14 @@ using System.Collections.Concurrent;
 namespace E2EMessaging.Relay;
 
 /// <summary>
-/// Fixed-window counters per sender account: messages accepted and recipient devices reached. Metadata only.
-/// One lock per account.
+/// Fixed-window counters, metadata only: per sender account, messages accepted and recipient devices reached; per
+/// requesting account, prekey bundles taken, and fetches of each target account. One lock per counter.
 /// </summary>
 internal sealed class RateLimiter
 {
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Window> _bundleWindows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Requester, string Target), Window> _fetchWindows = new();
     private readonly TimeProvider _time;
     private readonly RelayOptions _options;
 
@@ -48,11 +50,47 @@ internal sealed class RateLimiter
         }
     }
 
+    /// <summary>
+    /// Counts a fetch of <paramref name="bundles"/> bundles of <paramref name="target"/>'s devices by
+    /// <paramref name="requester"/> when it is within both limits (and returns null); else counts nothing and returns how
+    /// long until the tighter window resets.
+    /// </summary>
+    public TimeSpan? TakeBundles(string requester, string target, int bundles)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        Window total = _bundleWindows.GetOrAdd(requester, static _ => new Window());
+        Window pair = _fetchWindows.GetOrAdd((requester, target), static _ => new Window());
+        lock (total)
+        {
+            lock (pair)
+            {
+                total.Roll(now, _options.RateLimitWindow);
+                pair.Roll(now, _options.RateLimitWindow);
+                if (total.Recipients + bundles > _options.MaxBundlesPerWindow || pair.Messages + 1 > _options.MaxFetchesOfOneAccountPerWindow)
+                {
+                    return (total.Recipients + bundles > _options.MaxBundlesPerWindow ? total.Start : pair.Start) + _options.RateLimitWindow - now;
+                }
+
+                total.Recipients += bundles;
+                pair.Messages++;
+                return null;
+            }
+        }
+    }
+
     /// <summary>Forgets windows that ended (called by the sweep).</summary>
     public void Prune()
     {
+        Prune(_windows);
+        Prune(_bundleWindows);
+        Prune(_fetchWindows);
+    }
+
+    private void Prune<TKey>(ConcurrentDictionary<TKey, Window> windows)
+        where TKey : notnull
+    {
         DateTimeOffset now = _time.GetUtcNow();
-        foreach (KeyValuePair<string, Window> entry in _windows)
+        foreach (KeyValuePair<TKey, Window> entry in windows)
         {
             bool stale;
             lock (entry.Value)
@@ -62,7 +100,7 @@ internal sealed class RateLimiter
 
             if (stale)
             {
-                _windows.TryRemove(entry);
+                windows.TryRemove(entry);
             }
         }
     }

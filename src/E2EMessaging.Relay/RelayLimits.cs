@@ -24,6 +24,12 @@ public static class RelayLimits
     /// <summary>10 one-time prekeys: Signal clients replenish below a similar mark, so a burst of new contacts does not exhaust the pool.</summary>
     public const int DefaultPreKeyLowThreshold = 10;
 
+    /// <summary>5,000 bundles per requesting account per window: enough to start sessions with every device of a full group (1,024 members with 4 devices each) at once.</summary>
+    public const int DefaultMaxBundlesPerWindow = 5_000;
+
+    /// <summary>5 bundle fetches of one target account by one requesting account per window: a client fetches a peer's bundles once per new session (and again after a device mismatch), so more is an attempt to drain the peer's one-time prekeys.</summary>
+    public const int DefaultMaxFetchesOfOneAccountPerWindow = 5;
+
     /// <summary>4 challenges outstanding per connection: enough for a duplicated or retried challenge request, too few to matter for guessing (each is 32 random bytes, and one proof attempt uses them all up).</summary>
     internal const int OutstandingChallenges = 4;
 

@@ -29,6 +29,12 @@ public sealed class RelayOptions
     /// <summary>Most recipient devices in one submit. Default and maximum <see cref="WireLimits.MaxRecipientsPerSubmit"/>.</summary>
     public int MaxRecipientsPerSubmit { get; set; } = WireLimits.MaxRecipientsPerSubmit;
 
+    /// <summary>Most prekey bundles one requesting account may take per window, over all targets. Default 5,000.</summary>
+    public int MaxBundlesPerWindow { get; set; } = RelayLimits.DefaultMaxBundlesPerWindow;
+
+    /// <summary>Most bundle fetches of one target account by one requesting account per window, so that nobody can drain another device's one-time prekeys. Default 5.</summary>
+    public int MaxFetchesOfOneAccountPerWindow { get; set; } = RelayLimits.DefaultMaxFetchesOfOneAccountPerWindow;
+
     /// <summary>Below this many one-time prekeys of either kind the relay tells the device to upload more. Default 10.</summary>
     public int PreKeyLowThreshold { get; set; } = RelayLimits.DefaultPreKeyLowThreshold;
 
@@ -51,5 +57,7 @@ public sealed class RelayOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRecipientsPerSubmit, nameof(MaxRecipientsPerSubmit));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRecipientsPerSubmit, WireLimits.MaxRecipientsPerSubmit, nameof(MaxRecipientsPerSubmit));
         ArgumentOutOfRangeException.ThrowIfNegative(PreKeyLowThreshold, nameof(PreKeyLowThreshold));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBundlesPerWindow, nameof(MaxBundlesPerWindow));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxFetchesOfOneAccountPerWindow, nameof(MaxFetchesOfOneAccountPerWindow));
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class RelayServer
         return await _prekeys.GetCountsAsync(device, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<Proto.Bundles> FetchBundlesAsync(Proto.FetchBundles request, CancellationToken cancellationToken)
+    private async ValueTask<Proto.Bundles> FetchBundlesAsync(ProtocolAddress requester, Proto.FetchBundles request, CancellationToken cancellationToken)
     {
         string account = RelayFrames.CheckedAccount(request.Account);
         IReadOnlyList<DeviceInfo> devices = await _devices.GetDevicesAsync(account, cancellationToken).ConfigureAwait(false);
@@ -45,6 +45,12 @@ public sealed partial class RelayServer
         if (devices.Count == 0)
         {
             throw Refuse(MessagingErrorKind.NotFound, request.DeviceId == 0 ? "No such account." : $"No such device {request.DeviceId}.");
+        }
+
+        // Each bundle spends one of the target's one-time prekeys: limit how fast one account can take them.
+        if (!string.Equals(requester.Name, account, StringComparison.Ordinal) && _rateLimiter.TakeBundles(requester.Name, account, devices.Count) is { } retryAfter)
+        {
+            throw Refuse(MessagingErrorKind.RateLimited, "Too many prekey bundles fetched; try again later.", retryAfter);
         }
 
         var answer = new Proto.Bundles();

@@ -166,7 +166,7 @@ public sealed partial class RelayServer : IDisposable
                 answer.PreKeyCounts = RelayFrames.WriteCounts(await _prekeys.GetCountsAsync(device, cancellationToken).ConfigureAwait(false));
                 return;
             case Proto.ClientFrame.RequestOneofCase.FetchBundles:
-                answer.Bundles = await FetchBundlesAsync(frame.FetchBundles, cancellationToken).ConfigureAwait(false);
+                answer.Bundles = await FetchBundlesAsync(device, frame.FetchBundles, cancellationToken).ConfigureAwait(false);
                 return;
             case Proto.ClientFrame.RequestOneofCase.FetchDevices:
                 answer.Devices = await FetchDevicesAsync(frame.FetchDevices, cancellationToken).ConfigureAwait(false);

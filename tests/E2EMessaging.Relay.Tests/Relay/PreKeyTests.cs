@@ -33,6 +33,30 @@ public sealed class PreKeyTests
     }
 
     [Fact]
+    public async Task Nobody_can_drain_another_accounts_one_time_prekeys()
+    {
+        await using var harness = new RelayHarness(o => o.MaxFetchesOfOneAccountPerWindow = 3);
+        TestDevice mallory = await harness.RegisterAsync("mallory");
+        TestDevice alice = await harness.RegisterAsync("alice");
+        TestDevice bob = await harness.RegisterAsync("bob", preKeys: 20);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Single(await mallory.Transport.FetchPreKeyBundlesAsync("bob"));
+        }
+
+        var refused = await Assert.ThrowsAsync<MessagingException>(async () => await mallory.Transport.FetchPreKeyBundlesAsync("bob"));
+        Assert.Equal(MessagingErrorKind.RateLimited, refused.Kind);
+        Assert.NotNull(refused.RetryAfter);
+        Assert.Equal(17, (await bob.Transport.GetPreKeyCountsAsync()).OneTimePreKeys); // the refusal took nothing
+
+        // Others are unaffected, and the limit is per window.
+        Assert.Single(await alice.Transport.FetchPreKeyBundlesAsync("bob"));
+        harness.Clock.Advance(RelayLimits.DefaultRateLimitWindow);
+        Assert.Single(await mallory.Transport.FetchPreKeyBundlesAsync("bob"));
+    }
+
+    [Fact]
     public async Task The_owner_is_told_when_its_pool_runs_low()
     {
         await using var harness = new RelayHarness(); // threshold 2 in the harness
@@ -73,7 +97,8 @@ public sealed class PreKeyTests
     [Fact]
     public async Task Concurrent_fetchers_never_get_the_same_one_time_prekey()
     {
-        await using var harness = new RelayHarness();
+        // Far more fetches of one account than the drain limit allows: this test is about atomic consumption.
+        await using var harness = new RelayHarness(o => o.MaxFetchesOfOneAccountPerWindow = 1_000);
         TestDevice bob = await harness.RegisterAsync("bob", preKeys: 0);
         for (int i = 0; i < 3; i++)
         {
