@@ -40,7 +40,10 @@ internal static class CtSenderPhase
             return new HeaderReceived(Epoch, Auth, header.ToArray());
         }
 
-        public PhaseProto.NoHeaderReceived ToProto() => new() { Epoch = Epoch, Auth = Auth.ToProto() };
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.NoHeaderReceived? _proto;
+
+        public PhaseProto.NoHeaderReceived ToProto() => _proto ??= new() { Epoch = Epoch, Auth = Auth.ToProto() };
 
         public static NoHeaderReceived FromProto(PhaseProto.NoHeaderReceived? state)
         {
@@ -80,7 +83,10 @@ internal static class CtSenderPhase
             }
         }
 
-        public PhaseProto.HeaderReceived ToProto() => new()
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.HeaderReceived? _proto;
+
+        public PhaseProto.HeaderReceived ToProto() => _proto ??= new()
         {
             Epoch = Epoch,
             Auth = Auth.ToProto(),
@@ -122,7 +128,10 @@ internal static class CtSenderPhase
             return new Ct1SentEkReceived(Epoch, Auth, _encapsulationState, encapsulationKey, _ciphertext1);
         }
 
-        public PhaseProto.Ct1Sent ToProto() => new()
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.Ct1Sent? _proto;
+
+        public PhaseProto.Ct1Sent ToProto() => _proto ??= new()
         {
             Epoch = Epoch,
             Auth = Auth.ToProto(),
@@ -164,7 +173,10 @@ internal static class CtSenderPhase
             return (new Ct2Sent(Epoch, Auth), [.. ciphertext2, .. mac]);
         }
 
-        public PhaseProto.Ct1SentEkReceived ToProto() => new()
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.Ct1SentEkReceived? _proto;
+
+        public PhaseProto.Ct1SentEkReceived ToProto() => _proto ??= new()
         {
             Epoch = Epoch,
             Auth = Auth.ToProto(),
@@ -200,7 +212,10 @@ internal static class CtSenderPhase
         /// <summary>The peer has moved on: this side now samples keys for the next epoch.</summary>
         public EkSenderPhase.KeysUnsampled NextEpoch() => new(BraidEpochs.Next(Epoch), Auth);
 
-        public PhaseProto.Ct2Sent ToProto() => new() { Epoch = Epoch, Auth = Auth.ToProto() };
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.Ct2Sent? _proto;
+
+        public PhaseProto.Ct2Sent ToProto() => _proto ??= new() { Epoch = Epoch, Auth = Auth.ToProto() };
 
         public static Ct2Sent FromProto(PhaseProto.Ct2Sent? state)
         {

@@ -36,7 +36,10 @@ internal static class EkSenderPhase
             return (new HeaderSent(Epoch, Auth, ek, dk), message);
         }
 
-        public PhaseProto.KeysUnsampled ToProto() => new() { Epoch = Epoch, Auth = Auth.ToProto() };
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.KeysUnsampled? _proto;
+
+        public PhaseProto.KeysUnsampled ToProto() => _proto ??= new() { Epoch = Epoch, Auth = Auth.ToProto() };
 
         public static KeysUnsampled FromProto(PhaseProto.KeysUnsampled? state)
         {
@@ -61,7 +64,10 @@ internal static class EkSenderPhase
         public (EkSent Next, byte[] EncapsulationKey) SendEncapsulationKey() =>
             (new EkSent(Epoch, Auth, _decapsulationKey), _encapsulationKey);
 
-        public PhaseProto.HeaderSent ToProto() => new()
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.HeaderSent? _proto;
+
+        public PhaseProto.HeaderSent ToProto() => _proto ??= new()
         {
             Epoch = Epoch,
             Auth = Auth.ToProto(),
@@ -101,7 +107,10 @@ internal static class EkSenderPhase
             return new EkSentCt1Received(Epoch, Auth, _decapsulationKey, ciphertext1);
         }
 
-        public PhaseProto.EkSent ToProto() => new()
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.EkSent? _proto;
+
+        public PhaseProto.EkSent ToProto() => _proto ??= new()
         {
             Epoch = Epoch,
             Auth = Auth.ToProto(),
@@ -167,7 +176,10 @@ internal static class EkSenderPhase
             return (new CtSenderPhase.NoHeaderReceived(BraidEpochs.Next(Epoch), updated), secret);
         }
 
-        public PhaseProto.EkSentCt1Received ToProto() => new()
+        // Phases are immutable and shared by the successive chunked states of a phase: build the proto once.
+        private PhaseProto.EkSentCt1Received? _proto;
+
+        public PhaseProto.EkSentCt1Received ToProto() => _proto ??= new()
         {
             Epoch = Epoch,
             Auth = Auth.ToProto(),
