@@ -61,15 +61,8 @@ internal static class SpqrRatchet
         {
             current = DecodeState(state);
             braid = current.InnerCase == SpqrState.InnerOneofCase.V1 ? Braid.FromProto(current.V1) : null;
-            chain = null;
-            if (braid is not null)
-            {
-                chain = current.Chain is not null
-                    ? SpqrChain.FromProto(current.Chain)
-                    : current.Negotiation is { } negotiation
-                        ? (negotiation.MinVersion > SpqrVersion.Disabled ? ChainFromNegotiation(negotiation) : null)
-                        : ThrowHelper.Protocol<SpqrChain>(ProtocolErrorKind.InvalidEncoding, "The SPQR state has neither a chain nor a negotiation to start one from.");
-            }
+            // A sender that may still negotiate down to "no SPQR" has no chain until it settles.
+            chain = braid is null || current is { Chain: null, Negotiation.MinVersion: <= SpqrVersion.Disabled } ? null : ChainFrom(current);
         }
 
         if (braid is null)

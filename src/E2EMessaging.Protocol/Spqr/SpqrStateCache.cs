@@ -67,6 +67,10 @@ internal sealed class SpqrStateCache
         public void Remember(ByteString bytes, SpqrState decoded, Braid? braid, SpqrChain? chain) =>
             Volatile.Write(ref _entry, new Entry(bytes, decoded, braid, chain));
 
-        private sealed record Entry(ByteString Bytes, SpqrState Decoded, Braid? Braid, SpqrChain? Chain);
+        private sealed record Entry(ByteString Bytes, SpqrState Decoded, Braid? Braid, SpqrChain? Chain)
+        {
+            // The decoded state holds the ML-KEM decapsulation key and chain keys: never print it.
+            public override string ToString() => nameof(Entry);
+        }
     }
 }

@@ -274,7 +274,11 @@ public sealed class MessageSearchIndex
 
     private readonly record struct MessageKey(string Author, ClientMessageId Id);
 
-    private sealed record Entry(ConversationId Conversation, long Timestamp, HashSet<string> Terms);
+    private sealed record Entry(ConversationId Conversation, long Timestamp, HashSet<string> Terms)
+    {
+        // The terms are words of the message: never print them.
+        public override string ToString() => $"{nameof(Entry)}({Conversation})";
+    }
 }
 
 /// <summary>A message a search found: where it is and who wrote it; the content stays in the message store.</summary>
